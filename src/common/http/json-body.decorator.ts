@@ -1,0 +1,67 @@
+import { createParamDecorator, ExecutionContext, PipeTransform, Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { Request } from 'express';
+import { badRequest } from './api-error';
+import { DEFAULT_JSON_BODY_LIMIT, readBody } from './read-body';
+
+export interface JsonBodyOptions {
+  /** A missing/empty body is accepted and yields `undefined` (e.g. restart's optional body). */
+  readonly optional?: boolean;
+  readonly limit?: number;
+}
+
+const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  ctx.switchToHttp().getRequest<Request>(),
+);
+
+/**
+ * Reads, parses and validates the JSON body of *this* route. Bodies are parsed lazily, per
+ * route (the app has no global body parser), so every route answers malformed input with its
+ * own contract message, and raw routes (the A2A proxy, uploads) can stream the body instead.
+ *
+ * With a DTO class the body must be an object that passes its class-validator rules; without
+ * one the parsed object is handed over as-is for handlers that inspect fields themselves.
+ */
+export function JsonBody<T extends object>(
+  dto: Type<T> | undefined,
+  invalidMessage: string,
+  options: JsonBodyOptions = {},
+): ParameterDecorator {
+  return CurrentRequest(new ParseJsonBodyPipe(dto, invalidMessage, options));
+}
+
+class ParseJsonBodyPipe<T extends object> implements PipeTransform<Request, Promise<T | Record<string, unknown> | undefined>> {
+  constructor(
+    private readonly dto: Type<T> | undefined,
+    private readonly invalidMessage: string,
+    private readonly options: JsonBodyOptions,
+  ) {}
+
+  async transform(req: Request): Promise<T | Record<string, unknown> | undefined> {
+    const raw = await readBody(req, this.options.limit ?? DEFAULT_JSON_BODY_LIMIT);
+    const text = raw.toString('utf8');
+    if (text.trim() === '') {
+      if (this.options.optional) return undefined;
+      throw badRequest(this.invalidMessage);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      if (this.options.optional) return undefined;
+      throw badRequest(this.invalidMessage);
+    }
+    if (!isPlainObject(parsed)) throw badRequest(this.invalidMessage);
+    if (!this.dto) return parsed;
+
+    const instance = plainToInstance(this.dto, parsed, { enableImplicitConversion: false });
+    const errors = validateSync(instance, { forbidUnknownValues: false });
+    if (errors.length > 0) throw badRequest(this.invalidMessage);
+    return instance;
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

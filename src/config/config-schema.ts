@@ -1,0 +1,135 @@
+/**
+ * Every environment variable the server reads, with its default and meaning.
+ * `.env.example` is checked against this table by a unit test, so the two cannot drift.
+ */
+export interface EnvVarSpec {
+  readonly name: string;
+  /** Text written in `.env.example`; empty means "unset by default". */
+  readonly defaultText: string;
+  readonly meaning: string;
+}
+
+export const ENV_VARS: readonly EnvVarSpec[] = [
+  { name: 'PORT', defaultText: '8080', meaning: 'HTTP listen port.' },
+  {
+    name: 'DATABASE_URL',
+    defaultText: '',
+    meaning:
+      'PostgreSQL DSN. Unset: an embedded PostgreSQL is started under MOLECULE_DATA_DIR and stopped on shutdown.',
+  },
+  {
+    name: 'MOLECULE_DATA_DIR',
+    defaultText: '.data',
+    meaning: 'Directory for the embedded PostgreSQL cluster (only used when DATABASE_URL is unset).',
+  },
+  {
+    name: 'EMBEDDED_POSTGRES_PORT',
+    defaultText: '54330',
+    meaning: 'Port of the embedded PostgreSQL (only used when DATABASE_URL is unset).',
+  },
+  { name: 'LOG_LEVEL', defaultText: 'info', meaning: 'pino log level: trace, debug, info, warn, error, fatal.' },
+  {
+    name: 'MOLECULE_ENV',
+    defaultText: '',
+    meaning:
+      'prod/production: SECRETS_ENCRYPTION_KEY mandatory; exactly "production": test-token route hidden. dev/development: outbound URL guard allows loopback and private ranges, and (without ADMIN_TOKEN) auth and rate limiting fail open.',
+  },
+  {
+    name: 'ADMIN_TOKEN',
+    defaultText: '',
+    meaning:
+      'Break-glass admin bearer. When set, only it (or an org token / control-plane session) satisfies admin auth, fresh installs fail closed and dev mode is disabled.',
+  },
+  {
+    name: 'MOLECULE_ENABLE_TEST_TOKENS',
+    defaultText: '',
+    meaning: '"1" enables GET /admin/workspaces/:id/test-token even when MOLECULE_ENV=production.',
+  },
+  {
+    name: 'MOLECULE_DEPLOY_MODE',
+    defaultText: '',
+    meaning:
+      'saas, or self-hosted/selfhosted/standalone. SaaS relaxes the URL guards for RFC-1918 ranges. Unknown values are treated as self-hosted (with a warning).',
+  },
+  {
+    name: 'MOLECULE_ORG_ID',
+    defaultText: '',
+    meaning:
+      'Tenant org id. Enables the tenant guard (X-Molecule-Org-Id required) and implies SaaS mode when MOLECULE_DEPLOY_MODE is unset.',
+  },
+  {
+    name: 'MOLECULE_ORG_SLUG',
+    defaultText: '',
+    meaning: 'Tenant slug used to verify control-plane session cookies.',
+  },
+  {
+    name: 'CP_UPSTREAM_URL',
+    defaultText: '',
+    meaning: 'Control-plane base URL used to verify session cookies (GET /cp/auth/tenant-member).',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    defaultText: '',
+    meaning:
+      'Comma-separated allowed browser origins. Unset: http://localhost:3000 and http://localhost:3001. When set, WebSocket upgrades must present a matching Origin.',
+  },
+  {
+    name: 'RATE_LIMIT',
+    defaultText: '600',
+    meaning: 'Requests per minute per client IP (fixed window). Non-positive or invalid: 600.',
+  },
+  {
+    name: 'CANVAS_PROXY_URL',
+    defaultText: '',
+    meaning:
+      'Set in the combined tenant image: trusts same-origin canvas requests (Referer/Origin equal to the Host).',
+  },
+  {
+    name: 'PLATFORM_URL',
+    defaultText: '',
+    meaning: 'URL handed to workspaces to reach the platform. Default http://host.docker.internal:<PORT>.',
+  },
+  {
+    name: 'EXTERNAL_PLATFORM_URL',
+    defaultText: '',
+    meaning:
+      'Public base URL put in the external-workspace connection payload; otherwise derived from the request.',
+  },
+  {
+    name: 'CONFIGS_DIR',
+    defaultText: '',
+    meaning:
+      'Workspace templates root. Default: the first of workspace-configs-templates, ../…, ../../… holding a template with config.yaml.',
+  },
+  {
+    name: 'SECRETS_ENCRYPTION_KEY',
+    defaultText: '',
+    meaning: '32-byte AES-256-GCM key for secrets at rest, base64 or raw. Unset: secrets are stored as plaintext.',
+  },
+  {
+    name: 'A2A_IDLE_TIMEOUT_SECONDS',
+    defaultText: '300',
+    meaning:
+      'A2A dispatch idle window: the upstream call is cancelled when no event for the target arrives for this long.',
+  },
+  {
+    name: 'LIVENESS_TTL_SECONDS',
+    defaultText: '180',
+    meaning: 'A workspace whose last heartbeat is older than this goes offline.',
+  },
+  {
+    name: 'LIVENESS_SWEEP_INTERVAL_SECONDS',
+    defaultText: '15',
+    meaning: 'How often the liveness sweep looks for expired heartbeats.',
+  },
+  {
+    name: 'ACTIVITY_RETENTION_DAYS',
+    defaultText: '7',
+    meaning: 'activity_logs rows older than this many days are deleted by the retention job.',
+  },
+  {
+    name: 'ACTIVITY_CLEANUP_INTERVAL_HOURS',
+    defaultText: '6',
+    meaning: 'Retention job interval in hours (fractions allowed). Zero, negative or invalid: 6.',
+  },
+];

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AppConfig, resolveDataDir } from './app-config';
+
+/** A value the loader could not use: reported at boot with the default it applied. */
+export interface ConfigWarning {
+  readonly name: string;
+  readonly value: string;
+  readonly applied: string;
+  readonly reason: string;
+}
+
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  readonly warnings: readonly ConfigWarning[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the typed configuration from an environment record. Malformed values never
+ * silently vanish: each one yields a warning naming the variable, the bad value and the
+ * default that was applied instead.
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig {
+  const warnings: ConfigWarning[] = [];
+  const read = (name: string): string => env[name] ?? '';
+
+  const positiveInt = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = read(name).trim();
+    if (raw === '') return fallback;
+    // Base-10 integer with an optional sign; no units, decimals or spaces (`60s`, `1.5` are bad).
+    if (!/^[+-]?\d+$/.test(raw) || Number(raw) <= 0 || Number(raw) > max) {
+      warnings.push({ name, value: raw, applied: String(fallback), reason: `must be an integer between 1 and ${max}` });
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const positiveHours = (name: string, fallback: number): number => {
+    const raw = read(name).trim();
+    if (raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      warnings.push({ name, value: raw, applied: String(fallback), reason: 'must be a positive number of hours' });
+      return fallback;
+    }
+    return value;
+  };
+
+  const corsRaw = env.CORS_ORIGINS;
+  const corsOriginsSet = corsRaw !== undefined && corsRaw.trim() !== '';
+  const port = positiveInt('PORT', 8080, 65535);
+
+  const config = new AppConfig({
+    port,
+    databaseUrl: read('DATABASE_URL').trim() || undefined,
+    dataDir: resolveDataDir(env.MOLECULE_DATA_DIR, cwd),
+    embeddedPostgresPort: positiveInt('EMBEDDED_POSTGRES_PORT', 54330, 65535),
+    logLevel: logLevel(read('LOG_LEVEL'), warnings),
+    moleculeEnv: read('MOLECULE_ENV'),
+    adminToken: read('ADMIN_TOKEN'),
+    enableTestTokens: read('MOLECULE_ENABLE_TEST_TOKENS') === '1',
+    deployMode: read('MOLECULE_DEPLOY_MODE'),
+    orgId: read('MOLECULE_ORG_ID').trim(),
+    orgSlug: read('MOLECULE_ORG_SLUG').trim(),
+    cpUpstreamUrl: read('CP_UPSTREAM_URL').trim().replace(/\/+$/, ''),
+    corsOrigins: corsOriginsSet ? corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== '') : [],
+    corsOriginsSet,
+    rateLimitPerMinute: positiveInt('RATE_LIMIT', 600),
+    canvasProxyUrl: read('CANVAS_PROXY_URL').trim(),
+    platformUrl: read('PLATFORM_URL').trim() || `http://host.docker.internal:${port}`,
+    externalPlatformUrl: read('EXTERNAL_PLATFORM_URL').trim().replace(/\/+$/, ''),
+    configsDir: resolveConfigsDir(read('CONFIGS_DIR').trim(), cwd),
+    secretsEncryptionKey: read('SECRETS_ENCRYPTION_KEY'),
+    a2aIdleTimeoutMs: positiveInt('A2A_IDLE_TIMEOUT_SECONDS', 300) * 1000,
+    livenessTtlSeconds: positiveInt('LIVENESS_TTL_SECONDS', 180),
+    livenessSweepIntervalMs: positiveInt('LIVENESS_SWEEP_INTERVAL_SECONDS', 15) * 1000,
+    activityRetentionDays: positiveInt('ACTIVITY_RETENTION_DAYS', 7),
+    activityCleanupIntervalMs: Math.round(positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000),
+  });
+  return { config, warnings };
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function logLevel(raw: string, warnings: ConfigWarning[]): string {
+  const level = raw.trim().toLowerCase();
+  if (level === '') return 'info';
+  if (LOG_LEVELS.includes(level)) return level;
+  warnings.push({ name: 'LOG_LEVEL', value: raw, applied: 'info', reason: `must be one of ${LOG_LEVELS.join(', ')}` });
+  return 'info';
+}
+
+const TEMPLATE_DIR_NAME = 'workspace-configs-templates';
+
+/** The first candidate that holds at least one template with a config.yaml; else the first. */
+function resolveConfigsDir(explicit: string, cwd: string): string {
+  if (explicit !== '') return path.resolve(cwd, explicit);
+  const candidates = ['.', '..', '../..'].map((up) => path.resolve(cwd, up, TEMPLATE_DIR_NAME));
+  return candidates.find(hasTemplate) ?? candidates[0];
+}
+
+function hasTemplate(dir: string): boolean {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .some((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'config.yaml')));
+  } catch {
+    return false;
+  }
+}

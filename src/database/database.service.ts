@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { MetricsRegistry } from '../common/metrics/metrics-registry';
+
+/**
+ * A SQL statement. Named statements become server-side prepared statements (parsed and
+ * planned once per connection), which is what the hot paths — heartbeat, token checks,
+ * proxy lookups — use.
+ */
+export interface Statement {
+  readonly name?: string;
+  readonly text: string;
+}
+
+/** Declares a named (prepared) statement. Names must be unique across the codebase. */
+export function sql(name: string, text: string): Statement {
+  return { name, text };
+}
+
+/** Anything that can run a statement: the pool, or one transaction's connection. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R[]>;
+  one<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R | undefined>;
+  /** Runs a write and returns the number of affected rows. */
+  execute(stmt: Statement | string, values?: readonly unknown[]): Promise<number>;
+}
+
+type PgRunner = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+class Executor implements Queryable {
+  constructor(
+    private readonly runner: PgRunner,
+    private readonly counter: Counter<'statement'>,
+  ) {}
+
+  async query<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[] = []): Promise<R[]> {
+    return (await this.run<R>(stmt, values)).rows;
+  }
+
+  async one<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[] = []): Promise<R | undefined> {
+    return (await this.run<R>(stmt, values)).rows[0];
+  }
+
+  async execute(stmt: Statement | string, values: readonly unknown[] = []): Promise<number> {
+    return (await this.run(stmt, values)).rowCount ?? 0;
+  }
+
+  private run<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[]) {
+    const statement = typeof stmt === 'string' ? { text: stmt } : stmt;
+    this.counter.inc({ statement: statement.name ?? 'adhoc' });
+    return this.runner.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] });
+  }
+}
+
+/**
+ * The database as the repositories see it: parameterised SQL over the pool that TypeORM
+ * owns (one pool per process), plus transactions and dedicated connections for LISTEN.
+ */
+@Injectable()
+export class Database implements Queryable {
+  private readonly pool: Pool;
+  private readonly executor: Executor;
+  private readonly counter: Counter<'statement'>;
+
+  constructor(dataSource: DataSource, metrics: MetricsRegistry) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    this.counter = metrics.counter('molecule_db_queries_total', 'SQL statements sent, by statement name', [
+      'statement',
+    ]);
+    this.executor = new Executor(this.pool, this.counter);
+  }
+
+  query<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R[]> {
+    return this.executor.query<R>(stmt, values);
+  }
+
+  one<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R | undefined> {
+    return this.executor.one<R>(stmt, values);
+  }
+
+  execute(stmt: Statement | string, values?: readonly unknown[]): Promise<number> {
+    return this.executor.execute(stmt, values);
+  }
+
+  /** Runs `work` in one transaction; rolls back when it throws. */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(new Executor(client, this.counter));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A connection taken out of the pool for the caller's exclusive use (LISTEN, advisory locks). */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+}
+
+/** PostgreSQL error codes the repositories react to. */
+export const PgError = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  invalidTextRepresentation: '22P02',
+} as const;
+
+export function pgErrorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}

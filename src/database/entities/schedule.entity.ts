@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'workspace_schedules' })
+export class WorkspaceScheduleEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') workspace_id!: string;
+  @Column('text', { default: '' }) name!: string;
+  @Column('text') cron_expr!: string;
+  @Column('text', { default: 'UTC' }) timezone!: string;
+  @Column('text') prompt!: string;
+  @Column('boolean', { default: true }) enabled!: boolean;
+  @Column('timestamptz', { nullable: true }) last_run_at!: Date | null;
+  @Column('timestamptz', { nullable: true }) next_run_at!: Date | null;
+  @Column('integer', { default: 0 }) run_count!: number;
+  @Column('text', { nullable: true, default: '' }) last_status!: string | null;
+  @Column('text', { nullable: true, default: '' }) last_error!: string | null;
+  @Column('timestamptz', { default: () => 'now()' }) created_at!: Date;
+  @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
+  @Column('text', { default: 'runtime' }) source!: string;
+  @Column('integer', { default: 0 }) consecutive_empty_runs!: number;
+}

@@ -1,0 +1,64 @@
+import { INestApplication, Type } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/app.factory';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { HttpClient } from './http-client';
+import { TestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly config: AppConfig;
+  readonly baseUrl: string;
+  readonly http: HttpClient;
+  get<T>(token: Type<T> | string | symbol): T;
+  close(): Promise<void>;
+}
+
+/** Boots the whole application on a random 127.0.0.1 port against `databaseUrl`. */
+export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const { config } = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env, DATABASE_URL: databaseUrl });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    config,
+    baseUrl,
+    http: new HttpClient(baseUrl),
+    get: <T>(token: Type<T> | string | symbol) => app.get<T>(token as Type<T>, { strict: false }),
+    close: () => app.close(),
+  };
+}
+
+/** Jest lifecycle wrapper: one app (per test file, or per describe block) on the file's database. */
+export function useTestApp(db: TestDatabase, env: Record<string, string> = {}): TestApp {
+  let instance: TestApp | undefined;
+  beforeAll(async () => {
+    instance = await startTestApp(db.url, env);
+  });
+  afterAll(async () => {
+    await instance?.close();
+  });
+  const must = () => {
+    if (!instance) throw new Error('test app not started');
+    return instance;
+  };
+  return {
+    get app() {
+      return must().app;
+    },
+    get config() {
+      return must().config;
+    },
+    get baseUrl() {
+      return must().baseUrl;
+    },
+    get http() {
+      return must().http;
+    },
+    get: (token) => must().get(token),
+    close: () => must().close(),
+  };
+}
