@@ -1,16 +1,32 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './common/auth/auth.module';
+import { ClockModule } from './common/clock/clock.module';
+import { LoopsModule } from './common/loops/loops.module';
+import { ObservabilityModule } from './common/observability/observability.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { ObservabilityModule } from './common/observability/observability.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { OperationsModule } from './operations/operations.module';
 
+/** Modules in layer order (spec: shared/ARCHITECTURE.md); a module imports only from below it. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, OperationsModule],
+      imports: [
+        // layer 0
+        ConfigModule.forRoot(config),
+        ObservabilityModule,
+        ClockModule,
+        DatabaseModule,
+        LoopsModule,
+        AuthModule,
+        EventsModule,
+        // layer 5
+        OperationsModule,
+      ],
     };
   }
 }

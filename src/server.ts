@@ -40,11 +40,17 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer
   }
   const appLogger = new Logger('Config');
   for (const w of warnings) {
-    appLogger.warn({ variable: w.name, value: w.value, applied: w.applied }, `ignoring ${w.name}: ${w.reason}`);
+    appLogger.warn(
+      { variable: w.name, value: w.value, applied: w.applied },
+      `ignoring ${w.name}: ${w.reason}`,
+    );
   }
   await app.listen(config.port);
   new Logger('Server').log(
-    { port: config.port, database: embedded ? `embedded (${path.join(config.dataDir, 'postgres')})` : 'DATABASE_URL' },
+    {
+      port: config.port,
+      database: embedded ? `embedded (${path.join(config.dataDir, 'postgres')})` : 'DATABASE_URL',
+    },
     'platform server listening',
   );
 

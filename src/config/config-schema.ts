@@ -20,14 +20,19 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'MOLECULE_DATA_DIR',
     defaultText: '.data',
-    meaning: 'Directory for the embedded PostgreSQL cluster (only used when DATABASE_URL is unset).',
+    meaning:
+      'Directory for the embedded PostgreSQL cluster (only used when DATABASE_URL is unset).',
   },
   {
     name: 'EMBEDDED_POSTGRES_PORT',
     defaultText: '54330',
     meaning: 'Port of the embedded PostgreSQL (only used when DATABASE_URL is unset).',
   },
-  { name: 'LOG_LEVEL', defaultText: 'info', meaning: 'pino log level: trace, debug, info, warn, error, fatal.' },
+  {
+    name: 'LOG_LEVEL',
+    defaultText: 'info',
+    meaning: 'pino log level: trace, debug, info, warn, error, fatal.',
+  },
   {
     name: 'MOLECULE_ENV',
     defaultText: '',
@@ -87,7 +92,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'PLATFORM_URL',
     defaultText: '',
-    meaning: 'URL handed to workspaces to reach the platform. Default http://host.docker.internal:<PORT>.',
+    meaning:
+      'URL handed to workspaces to reach the platform. Default http://host.docker.internal:<PORT>.',
   },
   {
     name: 'EXTERNAL_PLATFORM_URL',
@@ -104,7 +110,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'SECRETS_ENCRYPTION_KEY',
     defaultText: '',
-    meaning: '32-byte AES-256-GCM key for secrets at rest, base64 or raw. Unset: secrets are stored as plaintext.',
+    meaning:
+      '32-byte AES-256-GCM key for secrets at rest, base64 or raw. Unset: secrets are stored as plaintext.',
   },
   {
     name: 'A2A_IDLE_TIMEOUT_SECONDS',

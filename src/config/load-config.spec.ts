@@ -25,7 +25,11 @@ describe('loadConfig', () => {
       const { config, warnings } = loadConfig({ A2A_IDLE_TIMEOUT_SECONDS: bad });
       expect(config.a2aIdleTimeoutMs).toBe(300_000);
       expect(warnings).toEqual([
-        expect.objectContaining({ name: 'A2A_IDLE_TIMEOUT_SECONDS', value: bad.trim(), applied: '300' }),
+        expect.objectContaining({
+          name: 'A2A_IDLE_TIMEOUT_SECONDS',
+          value: bad.trim(),
+          applied: '300',
+        }),
       ]);
     },
   );
@@ -41,10 +45,16 @@ describe('loadConfig', () => {
   });
 
   it('accepts fractional cleanup hours and rejects negative ones with a warning', () => {
-    expect(loadConfig({ ACTIVITY_CLEANUP_INTERVAL_HOURS: '0.5' }).config.activityCleanupIntervalMs).toBe(1_800_000);
+    expect(
+      loadConfig({ ACTIVITY_CLEANUP_INTERVAL_HOURS: '0.5' }).config.activityCleanupIntervalMs,
+    ).toBe(1_800_000);
     const negative = loadConfig({ ACTIVITY_CLEANUP_INTERVAL_HOURS: '-2' });
     expect(negative.config.activityCleanupIntervalMs).toBe(6 * 3_600_000);
-    expect(negative.warnings[0]).toMatchObject({ name: 'ACTIVITY_CLEANUP_INTERVAL_HOURS', value: '-2', applied: '6' });
+    expect(negative.warnings[0]).toMatchObject({
+      name: 'ACTIVITY_CLEANUP_INTERVAL_HOURS',
+      value: '-2',
+      applied: '6',
+    });
   });
 
   it('falls back to 600 for a non-positive RATE_LIMIT and says so', () => {
@@ -81,7 +91,9 @@ describe('loadConfig', () => {
 
     it('the dev fail-open hatch closes when ADMIN_TOKEN is set', () => {
       expect(loadConfig({ MOLECULE_ENV: 'dev' }).config.devModeFailOpen).toBe(true);
-      expect(loadConfig({ MOLECULE_ENV: 'dev', ADMIN_TOKEN: 'x' }).config.devModeFailOpen).toBe(false);
+      expect(loadConfig({ MOLECULE_ENV: 'dev', ADMIN_TOKEN: 'x' }).config.devModeFailOpen).toBe(
+        false,
+      );
     });
   });
 

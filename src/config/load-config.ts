@@ -31,7 +31,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     if (raw === '') return fallback;
     // Base-10 integer with an optional sign; no units, decimals or spaces (`60s`, `1.5` are bad).
     if (!/^[+-]?\d+$/.test(raw) || Number(raw) <= 0 || Number(raw) > max) {
-      warnings.push({ name, value: raw, applied: String(fallback), reason: `must be an integer between 1 and ${max}` });
+      warnings.push({
+        name,
+        value: raw,
+        applied: String(fallback),
+        reason: `must be an integer between 1 and ${max}`,
+      });
       return fallback;
     }
     return Number(raw);
@@ -42,7 +47,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     if (raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) {
-      warnings.push({ name, value: raw, applied: String(fallback), reason: 'must be a positive number of hours' });
+      warnings.push({
+        name,
+        value: raw,
+        applied: String(fallback),
+        reason: 'must be a positive number of hours',
+      });
       return fallback;
     }
     return value;
@@ -65,7 +75,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     orgId: read('MOLECULE_ORG_ID').trim(),
     orgSlug: read('MOLECULE_ORG_SLUG').trim(),
     cpUpstreamUrl: read('CP_UPSTREAM_URL').trim().replace(/\/+$/, ''),
-    corsOrigins: corsOriginsSet ? corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== '') : [],
+    corsOrigins: corsOriginsSet
+      ? corsRaw
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== '')
+      : [],
     corsOriginsSet,
     rateLimitPerMinute: positiveInt('RATE_LIMIT', 600),
     canvasProxyUrl: read('CANVAS_PROXY_URL').trim(),
@@ -77,7 +92,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     livenessTtlSeconds: positiveInt('LIVENESS_TTL_SECONDS', 180),
     livenessSweepIntervalMs: positiveInt('LIVENESS_SWEEP_INTERVAL_SECONDS', 15) * 1000,
     activityRetentionDays: positiveInt('ACTIVITY_RETENTION_DAYS', 7),
-    activityCleanupIntervalMs: Math.round(positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000),
+    activityCleanupIntervalMs: Math.round(
+      positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000,
+    ),
   });
   return { config, warnings };
 }
@@ -88,7 +105,12 @@ function logLevel(raw: string, warnings: ConfigWarning[]): string {
   const level = raw.trim().toLowerCase();
   if (level === '') return 'info';
   if (LOG_LEVELS.includes(level)) return level;
-  warnings.push({ name: 'LOG_LEVEL', value: raw, applied: 'info', reason: `must be one of ${LOG_LEVELS.join(', ')}` });
+  warnings.push({
+    name: 'LOG_LEVEL',
+    value: raw,
+    applied: 'info',
+    reason: `must be one of ${LOG_LEVELS.join(', ')}`,
+  });
   return 'info';
 }
 
@@ -105,7 +127,9 @@ function hasTemplate(dir: string): boolean {
   try {
     return fs
       .readdirSync(dir, { withFileTypes: true })
-      .some((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'config.yaml')));
+      .some(
+        (entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'config.yaml')),
+      );
   } catch {
     return false;
   }

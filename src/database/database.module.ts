@@ -16,7 +16,8 @@ import { createDataSource, runMigrations } from './data-source';
       provide: DataSource,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        if (!config.databaseUrl) throw new Error('DATABASE_URL must be resolved before the app starts');
+        if (!config.databaseUrl)
+          throw new Error('DATABASE_URL must be resolved before the app starts');
         const dataSource = createDataSource(config.databaseUrl);
         await dataSource.initialize();
         const applied = await runMigrations(dataSource);

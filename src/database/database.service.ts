@@ -21,8 +21,14 @@ export function sql(name: string, text: string): Statement {
 
 /** Anything that can run a statement: the pool, or one transaction's connection. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R[]>;
-  one<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R | undefined>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    stmt: Statement | string,
+    values?: readonly unknown[],
+  ): Promise<R[]>;
+  one<R extends QueryResultRow = QueryResultRow>(
+    stmt: Statement | string,
+    values?: readonly unknown[],
+  ): Promise<R | undefined>;
   /** Runs a write and returns the number of affected rows. */
   execute(stmt: Statement | string, values?: readonly unknown[]): Promise<number>;
 }
@@ -35,11 +41,17 @@ class Executor implements Queryable {
     private readonly counter: Counter<'statement'>,
   ) {}
 
-  async query<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[] = []): Promise<R[]> {
+  async query<R extends QueryResultRow>(
+    stmt: Statement | string,
+    values: readonly unknown[] = [],
+  ): Promise<R[]> {
     return (await this.run<R>(stmt, values)).rows;
   }
 
-  async one<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[] = []): Promise<R | undefined> {
+  async one<R extends QueryResultRow>(
+    stmt: Statement | string,
+    values: readonly unknown[] = [],
+  ): Promise<R | undefined> {
     return (await this.run<R>(stmt, values)).rows[0];
   }
 
@@ -50,7 +62,11 @@ class Executor implements Queryable {
   private run<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[]) {
     const statement = typeof stmt === 'string' ? { text: stmt } : stmt;
     this.counter.inc({ statement: statement.name ?? 'adhoc' });
-    return this.runner.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] });
+    return this.runner.query<R>({
+      name: statement.name,
+      text: statement.text,
+      values: values as unknown[],
+    });
   }
 }
 
@@ -66,17 +82,25 @@ export class Database implements Queryable {
 
   constructor(dataSource: DataSource, metrics: MetricsRegistry) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
-    this.counter = metrics.counter('molecule_db_queries_total', 'SQL statements sent, by statement name', [
-      'statement',
-    ]);
+    this.counter = metrics.counter(
+      'molecule_db_queries_total',
+      'SQL statements sent, by statement name',
+      ['statement'],
+    );
     this.executor = new Executor(this.pool, this.counter);
   }
 
-  query<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R[]> {
+  query<R extends QueryResultRow = QueryResultRow>(
+    stmt: Statement | string,
+    values?: readonly unknown[],
+  ): Promise<R[]> {
     return this.executor.query<R>(stmt, values);
   }
 
-  one<R extends QueryResultRow = QueryResultRow>(stmt: Statement | string, values?: readonly unknown[]): Promise<R | undefined> {
+  one<R extends QueryResultRow = QueryResultRow>(
+    stmt: Statement | string,
+    values?: readonly unknown[],
+  ): Promise<R | undefined> {
     return this.executor.one<R>(stmt, values);
   }
 
@@ -114,5 +138,7 @@ export const PgError = {
 } as const;
 
 export function pgErrorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }

@@ -43,7 +43,11 @@ export class HttpClient {
     return this.request<T>('DELETE', path, options);
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     let body: string | undefined;
     if (options.body !== undefined) {

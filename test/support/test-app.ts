@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { Abstract, INestApplication, Type } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
@@ -11,13 +11,20 @@ export interface TestApp {
   readonly config: AppConfig;
   readonly baseUrl: string;
   readonly http: HttpClient;
-  get<T>(token: Type<T> | string | symbol): T;
+  get<T>(token: Type<T> | Abstract<T> | string | symbol): T;
   close(): Promise<void>;
 }
 
 /** Boots the whole application on a random 127.0.0.1 port against `databaseUrl`. */
-export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const { config } = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env, DATABASE_URL: databaseUrl });
+export async function startTestApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const { config } = loadConfig({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+    DATABASE_URL: databaseUrl,
+  });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -27,7 +34,7 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
     config,
     baseUrl,
     http: new HttpClient(baseUrl),
-    get: <T>(token: Type<T> | string | symbol) => app.get<T>(token as Type<T>, { strict: false }),
+    get: <T>(token: Type<T> | Abstract<T> | string | symbol) => app.get<T>(token as Type<T>, { strict: false }),
     close: () => app.close(),
   };
 }

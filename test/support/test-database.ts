@@ -31,7 +31,8 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
   return {
     url,
     pool,
-    query: async <R extends object>(text: string, values?: unknown[]) => (await pool.query<R & object>(text, values)).rows as R[],
+    query: async <R extends object>(text: string, values?: unknown[]) =>
+      (await pool.query<R & object>(text, values)).rows as R[],
     drop: async () => {
       await pool.end();
       await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));

@@ -24,7 +24,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (!adminUrl) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'molecule-test-pg-'));
     fs.chmodSync(dataDir, 0o755);
-    embedded = new EmbeddedPostgresServer({ dataDir: path.join(dataDir, 'cluster'), port: await freePort() });
+    embedded = new EmbeddedPostgresServer({
+      dataDir: path.join(dataDir, 'cluster'),
+      port: await freePort(),
+    });
     adminUrl = await embedded.start();
   }
 
@@ -56,7 +59,8 @@ async function dropDatabasesLike(adminUrl: string, templateName: string): Promis
       `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
       [templateName, `${templateName}_%`],
     );
-    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of rows)
+      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });
 }
 

@@ -25,7 +25,11 @@ export class ApiError extends Error {
 
 const make =
   (status: number) =>
-  (error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiError =>
+  (
+    error: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): ApiError =>
     new ApiError(status, { error, ...extra }, headers);
 
 export const badRequest = make(400);

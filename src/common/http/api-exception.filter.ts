@@ -14,7 +14,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) {
-      this.logger.warn({ err: describe(exception) }, 'error after the response started; closing it');
+      this.logger.warn(
+        { err: describe(exception) },
+        'error after the response started; closing it',
+      );
       res.end();
       return;
     }

@@ -31,7 +31,10 @@ export function JsonBody<T extends object>(
   return CurrentRequest(new ParseJsonBodyPipe(dto, invalidMessage, options));
 }
 
-class ParseJsonBodyPipe<T extends object> implements PipeTransform<Request, Promise<T | Record<string, unknown> | undefined>> {
+class ParseJsonBodyPipe<T extends object> implements PipeTransform<
+  Request,
+  Promise<T | Record<string, unknown> | undefined>
+> {
   constructor(
     private readonly dto: Type<T> | undefined,
     private readonly invalidMessage: string,

@@ -15,11 +15,17 @@ export class MetricsRegistry {
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return this.getOrCreate(name, () => new Counter({ name, help, labelNames, registers: [this.registry] })) as Counter<L>;
+    return this.getOrCreate(
+      name,
+      () => new Counter({ name, help, labelNames, registers: [this.registry] }),
+    ) as Counter<L>;
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    return this.getOrCreate(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] })) as Gauge<L>;
+    return this.getOrCreate(
+      name,
+      () => new Gauge({ name, help, labelNames, registers: [this.registry] }),
+    ) as Gauge<L>;
   }
 
   private getOrCreate(name: string, create: () => Counter<string> | Gauge<string>) {

@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const A2A_QUEUE_STATUSES = ['queued', 'dispatched', 'completed', 'dropped', 'failed'] as const;
+export const A2A_QUEUE_STATUSES = [
+  'queued',
+  'dispatched',
+  'completed',
+  'dropped',
+  'failed',
+] as const;
 export type A2AQueueStatus = (typeof A2A_QUEUE_STATUSES)[number];
 
 /** A2A requests parked while their target is busy; drained on the target's heartbeats. */

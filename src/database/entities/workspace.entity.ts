@@ -21,7 +21,13 @@ export class WorkspaceEntity {
   @Column('text') name!: string;
   @Column('text', { nullable: true }) role!: string | null;
   @Column('integer', { nullable: true, default: 1 }) tier!: number | null;
-  @Column({ type: 'enum', enum: WORKSPACE_STATUSES, enumName: 'workspace_status', nullable: true, default: 'provisioning' })
+  @Column({
+    type: 'enum',
+    enum: WORKSPACE_STATUSES,
+    enumName: 'workspace_status',
+    nullable: true,
+    default: 'provisioning',
+  })
   status!: WorkspaceStatus | null;
   @Column('text', { nullable: true }) source_bundle_id!: string | null;
   @Column('jsonb', { nullable: true }) agent_card!: unknown;

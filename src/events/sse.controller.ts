@@ -1,0 +1,69 @@
+import { Controller, Get, Logger, Param, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
+import { internalError, notFound } from '../common/http/api-error';
+import { WorkspaceIdPipe } from '../common/http/uuid';
+import { BusEvent } from './event-envelope';
+import { EventBus } from './event-bus';
+import { EventsRepository } from './events.repository';
+
+/** Frames written while the socket is not draining; beyond this a slow reader loses events. */
+const MAX_BACKLOG = 64;
+
+/**
+ * `GET /workspaces/:id/events/stream`: the events of one workspace as AG-UI SSE frames
+ * (`data: {"type","timestamp","data"}`), starting with a `: ping` comment.
+ */
+@Controller('workspaces/:id/events')
+@UseGuards(WorkspaceAuthGuard)
+export class SseController {
+  private readonly logger = new Logger(SseController.name);
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly events: EventsRepository,
+  ) {}
+
+  @Get('stream')
+  async stream(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    let exists: boolean;
+    try {
+      exists = await this.events.workspaceExists(id);
+    } catch (err) {
+      this.logger.error({ err }, 'SSE existence check failed');
+      throw internalError('failed to verify workspace');
+    }
+    if (!exists) throw notFound('workspace not found');
+
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(': ping\n\n');
+
+    let backlog = 0;
+    res.on('drain', () => (backlog = 0));
+    const unsubscribe = this.bus.subscribeWorkspace(id, (event: BusEvent) => {
+      if (backlog >= MAX_BACKLOG) {
+        this.logger.warn(
+          { workspaceId: id, event: event.envelope.event },
+          'SSE subscriber backlog full; event dropped',
+        );
+        return;
+      }
+      const frame = {
+        type: event.envelope.event,
+        timestamp: Date.parse(event.envelope.timestamp),
+        data: event.envelope.payload,
+      };
+      if (!res.write(`data: ${JSON.stringify(frame)}\n\n`)) backlog++;
+    });
+    req.on('close', unsubscribe);
+  }
+}

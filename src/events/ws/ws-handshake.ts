@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { bearerToken } from '../../common/auth/bearer';
+import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
+import { parseUuid } from '../../common/http/uuid';
+import { AppConfig } from '../../config/app-config';
+
+export type HandshakeResult =
+  | { readonly ok: true; readonly workspaceId?: string }
+  | {
+      readonly ok: false;
+      readonly status: number;
+      readonly body: string;
+      readonly contentType: string;
+    };
+
+const json = (status: number, error: string): HandshakeResult => ({
+  ok: false,
+  status,
+  body: JSON.stringify({ error }),
+  contentType: 'application/json',
+});
+
+/**
+ * Decides who may open `/ws` (spec 02 §13.4). No `X-Workspace-ID` → a canvas client that
+ * sees everything. With it → an agent client, held to its own token once it has one. With
+ * CORS_ORIGINS set, a browser (any request carrying Origin) must come from a listed origin.
+ */
+@Injectable()
+export class WsHandshake {
+  private readonly logger = new Logger(WsHandshake.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tokens: WorkspaceTokens,
+  ) {}
+
+  async verify(req: IncomingMessage): Promise<HandshakeResult> {
+    // Browsers always send Origin; non-browser agents send none and are not a CSWSH risk.
+    const origin = req.headers.origin;
+    if (this.config.corsOriginsSet && origin !== undefined && !this.originAllowed(origin)) {
+      return { ok: false, status: 403, body: 'Forbidden', contentType: 'text/plain' };
+    }
+    const header = req.headers['x-workspace-id'];
+    const claimed = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+    if (claimed === '') return { ok: true };
+
+    const workspaceId = parseUuid(claimed);
+    if (!workspaceId) return json(400, 'invalid workspace ID');
+    let hasLive: boolean;
+    try {
+      hasLive = await this.tokens.hasLive(workspaceId);
+    } catch (err) {
+      this.logger.error({ err }, 'websocket auth check failed');
+      return json(500, 'auth check failed');
+    }
+    if (!hasLive) return { ok: true, workspaceId };
+
+    const token = bearerToken(req.headers.authorization);
+    if (token === '') return json(401, 'missing workspace auth token');
+    try {
+      if (await this.tokens.validate(workspaceId, token)) return { ok: true, workspaceId };
+    } catch (err) {
+      this.logger.error({ err }, 'websocket token validation failed');
+      return json(500, 'auth check failed');
+    }
+    return json(401, 'invalid workspace auth token');
+  }
+
+  private originAllowed(origin: string): boolean {
+    const wanted = origin.trim().toLowerCase();
+    return this.config.corsOrigins.some((allowed) => allowed.toLowerCase() === wanted);
+  }
+}
