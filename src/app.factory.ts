@@ -5,6 +5,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
+import { applyGlobalMiddleware } from './common/middleware/global-middleware';
 import { AppConfig } from './config/app-config';
 
 /**
@@ -16,8 +17,12 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     // Bodies are parsed per route (see JsonBody), never globally.
     bodyParser: false,
     bufferLogs: true,
+    // A failing provider (e.g. no encryption key in production) must reject, not abort():
+    // the caller still has an embedded PostgreSQL to stop.
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  applyGlobalMiddleware(app);
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Gauge } from 'prom-client';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { MetricsRegistry } from '../../common/metrics/metrics-registry';
+import { websocketConnectionsGauge } from '../../common/middleware/websocket-connections.gauge';
 import { BusEvent } from '../event-envelope';
 import { EventBus, Unsubscribe } from '../event-bus';
 import { SubscriberAccess } from './subscriber-access';

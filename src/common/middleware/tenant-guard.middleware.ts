@@ -1,0 +1,44 @@
+import type { Request, RequestHandler } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { isSameOriginCanvas } from '../auth/canvas-origin';
+
+/** Exact paths (not prefixes) that serve every caller: probes and the workspace runtime. */
+const OPEN_PATHS = new Set(['/health', '/metrics', '/registry/register', '/registry/heartbeat']);
+
+/**
+ * SaaS multi-tenancy: with MOLECULE_ORG_ID set, a request must prove it is meant for this org.
+ * Anything else gets a bare 404 (not 403), so a wrong-tenant caller learns nothing.
+ */
+export function tenantGuardMiddleware(config: AppConfig): RequestHandler {
+  const orgId = config.orgId;
+  if (orgId === '') return (_req, _res, next) => next();
+  return (req, res, next) => {
+    if (
+      isOpenPath(req.path) ||
+      isForThisOrg(req, orgId) ||
+      isSameOriginCanvas(config, req.headers)
+    ) {
+      return next();
+    }
+    res.status(404).end();
+  };
+}
+
+function isOpenPath(path: string): boolean {
+  return OPEN_PATHS.has(path) || path.startsWith('/cp/');
+}
+
+function isForThisOrg(req: Request, orgId: string): boolean {
+  return (
+    req.get('X-Molecule-Org-Id') === orgId || flyReplayState(req.get('Fly-Replay-Src')) === orgId
+  );
+}
+
+/** The `state=` segment of Fly's `Fly-Replay-Src` (`;`-separated, any order); '' when absent. */
+export function flyReplayState(header: string | undefined): string {
+  for (const segment of (header ?? '').split(';')) {
+    const eq = segment.indexOf('=');
+    if (eq >= 0 && segment.slice(0, eq).trim() === 'state') return segment.slice(eq + 1).trim();
+  }
+  return '';
+}
