@@ -12,7 +12,9 @@ const swc = [
 ];
 
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  // The A2A SDK's CommonJS build loads `jose`, which ships only as ESM: transpile it too.
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': ['@swc/jest', {}] },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };
