@@ -61,7 +61,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     );
     // The liveness sweep scans live rows by heartbeat age.
     await db.query(
-      `CREATE INDEX idx_workspaces_liveness ON workspaces (last_heartbeat_at)
+      `CREATE INDEX idx_workspaces_liveness ON workspaces ((COALESCE(last_heartbeat_at, updated_at)))
          WHERE status IN ('online', 'degraded')`,
     );
 

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestApplicationOptions } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
@@ -8,19 +9,29 @@ import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { applyGlobalMiddleware } from './common/middleware/global-middleware';
 import { AppConfig } from './config/app-config';
 
+export const APP_OPTIONS: NestApplicationOptions = {
+  // Bodies are parsed per route (see JsonBody), never globally.
+  bodyParser: false,
+  bufferLogs: true,
+  // A failing provider (e.g. no encryption key in production) must reject, not abort():
+  // the caller still has an embedded PostgreSQL to stop.
+  abortOnError: false,
+};
+
 /**
  * Builds one application instance from a resolved config (DATABASE_URL set). Used by the
  * server entry point and by the integration tests, which run several instances side by side.
  */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    // Bodies are parsed per route (see JsonBody), never globally.
-    bodyParser: false,
-    bufferLogs: true,
-    // A failing provider (e.g. no encryption key in production) must reject, not abort():
-    // the caller still has an embedded PostgreSQL to stop.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    APP_OPTIONS,
+  );
+  return configureApp(app);
+}
+
+/** Everything an application needs around its modules; shared with test apps built from overrides. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   applyGlobalMiddleware(app);
   app.disable('x-powered-by');

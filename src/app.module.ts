@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { LoopsModule } from './common/loops/loops.module';
 import { ObservabilityModule } from './common/observability/observability.module';
 import { AppConfig } from './config/app-config';
@@ -8,6 +9,12 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { OperationsModule } from './operations/operations.module';
+import { BudgetModule } from './workspaces/budget/budget.module';
+import { WorkspaceTokensModule } from './workspaces/tokens/workspace-tokens.module';
+import { ViewportModule } from './workspaces/viewport/viewport.module';
+import { OrgTokensModule } from './org/tokens/org-tokens.module';
+import { ProvisionerModule } from './provisioner/provisioner.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** Modules in layer order (spec: shared/ARCHITECTURE.md); a module imports only from below it. */
 @Module({})
@@ -23,8 +30,17 @@ export class AppModule {
         DatabaseModule,
         LoopsModule,
         AuthModule,
+        CryptoModule,
         EventsModule,
+        // layer 1
+        ProvisionerModule,
+        // layer 2
+        WorkspacesModule,
+        WorkspaceTokensModule,
+        BudgetModule,
+        ViewportModule,
         // layer 5
+        OrgTokensModule,
         OperationsModule,
       ],
     };

@@ -12,6 +12,22 @@ const HAS_LIVE = sql(
   'tokens.has_live',
   `SELECT EXISTS (SELECT 1 FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL) AS live`,
 );
+/**
+ * The grandfathering gate in one round trip: does the workspace hold any live token, and is
+ * the presented hash (NULL when none) one of them? A match bumps `last_used_at`.
+ */
+const GATE = sql(
+  'tokens.gate',
+  `WITH presented AS (
+     UPDATE workspace_auth_tokens t SET last_used_at = now()
+       FROM workspaces w
+      WHERE $2::bytea IS NOT NULL AND t.token_hash = $2 AND t.workspace_id = $1 AND t.revoked_at IS NULL
+        AND w.id = t.workspace_id AND w.status IS DISTINCT FROM 'removed'
+      RETURNING t.id
+   )
+   SELECT EXISTS (SELECT 1 FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL) AS has_live,
+          EXISTS (SELECT 1 FROM presented) AS valid`,
+);
 const COUNT_LIVE = sql(
   'tokens.count_live',
   `SELECT count(*)::int AS n FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL`,
@@ -44,6 +60,11 @@ export class WorkspaceTokensRepository {
 
   async hasLive(workspaceId: string): Promise<boolean> {
     return (await this.db.one<{ live: boolean }>(HAS_LIVE, [workspaceId]))?.live ?? false;
+  }
+
+  async gate(workspaceId: string, tokenHash: Buffer | null): Promise<{ hasLive: boolean; valid: boolean }> {
+    const row = await this.db.one<{ has_live: boolean; valid: boolean }>(GATE, [workspaceId, tokenHash]);
+    return { hasLive: row?.has_live ?? false, valid: row?.valid ?? false };
   }
 
   async countLive(workspaceId: string): Promise<number> {

@@ -4,6 +4,14 @@ import { CredentialRepository } from './credential.repository';
 import { hashToken, mintToken } from './token-codec';
 import { WorkspaceTokensRepository } from './workspace-tokens.repository';
 
+/**
+ * The outcome of the "own token once it has one" gate:
+ * - `open`: the workspace holds no live token yet (bootstrap / legacy grandfathering);
+ * - `valid`: the bearer is a live token of this workspace;
+ * - `missing` / `invalid`: the workspace has tokens and the bearer is absent / not one of them.
+ */
+export type TokenGate = 'open' | 'valid' | 'missing' | 'invalid';
+
 /** Workspace bearer tokens: mint, validate, revoke. Plaintext is returned once and never logged. */
 @Injectable()
 export class WorkspaceTokens {
@@ -32,6 +40,17 @@ export class WorkspaceTokens {
     if (!id || token === '') return false;
     const credential = await this.credentials.lookup(hashToken(token), id);
     return credential?.kind === 'workspace';
+  }
+
+  /**
+   * Applies the grandfathering rule for `workspaceId` (a canonical UUID) to a presented
+   * bearer, in one round trip. Database errors propagate: callers fail closed.
+   */
+  async gate(workspaceId: string, token: string): Promise<TokenGate> {
+    const { hasLive, valid } = await this.tokens.gate(workspaceId, token === '' ? null : hashToken(token));
+    if (!hasLive) return 'open';
+    if (token === '') return 'missing';
+    return valid ? 'valid' : 'invalid';
   }
 
   revokeAll(workspaceIds: readonly string[]): Promise<number> {

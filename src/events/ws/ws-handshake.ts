@@ -47,24 +47,16 @@ export class WsHandshake {
 
     const workspaceId = parseUuid(claimed);
     if (!workspaceId) return json(400, 'invalid workspace ID');
-    let hasLive: boolean;
+    let gate;
     try {
-      hasLive = await this.tokens.hasLive(workspaceId);
+      gate = await this.tokens.gate(workspaceId, bearerToken(req.headers.authorization));
     } catch (err) {
       this.logger.error({ err }, 'websocket auth check failed');
       return json(500, 'auth check failed');
     }
-    if (!hasLive) return { ok: true, workspaceId };
-
-    const token = bearerToken(req.headers.authorization);
-    if (token === '') return json(401, 'missing workspace auth token');
-    try {
-      if (await this.tokens.validate(workspaceId, token)) return { ok: true, workspaceId };
-    } catch (err) {
-      this.logger.error({ err }, 'websocket token validation failed');
-      return json(500, 'auth check failed');
-    }
-    return json(401, 'invalid workspace auth token');
+    if (gate === 'missing') return json(401, 'missing workspace auth token');
+    if (gate === 'invalid') return json(401, 'invalid workspace auth token');
+    return { ok: true, workspaceId };
   }
 
   private originAllowed(origin: string): boolean {

@@ -1,0 +1,22 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { AdminAuthGuard } from '../common/auth/admin-auth.guard';
+import { Clock } from '../common/clock/clock';
+import { LoopLiveness } from '../common/loops/loop-liveness';
+
+/**
+ * Last tick of every background subsystem that has ticked since boot. Staleness is the
+ * reader's call (more than twice the subsystem's interval).
+ */
+@Controller('admin/liveness')
+@UseGuards(AdminAuthGuard)
+export class LivenessController {
+  constructor(
+    private readonly liveness: LoopLiveness,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  subsystems(): { subsystems: ReturnType<LoopLiveness['snapshot']> } {
+    return { subsystems: this.liveness.snapshot(this.clock.now()) };
+  }
+}

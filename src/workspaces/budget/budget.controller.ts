@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
+import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
+import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
+import { JsonBody } from '../../common/http/json-body.decorator';
+import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { BudgetService, BudgetView } from './budget.service';
+
+/** A workspace reads its own budget; only an admin may change it. */
+@Controller('workspaces/:id/budget')
+export class BudgetController {
+  constructor(private readonly budgets: BudgetService) {}
+
+  @Get()
+  @UseGuards(WorkspaceAuthGuard)
+  get(@Param('id', WorkspaceIdPipe) id: string): Promise<BudgetView> {
+    return this.budgets.get(id);
+  }
+
+  @Patch()
+  @UseGuards(AdminAuthGuard)
+  set(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @JsonBody(undefined, 'invalid request body') body: Record<string, unknown>,
+  ): Promise<BudgetView> {
+    return this.budgets.setLimit(id, body);
+  }
+}

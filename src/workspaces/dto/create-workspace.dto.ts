@@ -1,0 +1,41 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  ValidateNested,
+} from 'class-validator';
+import { IsStringRecord } from '../../common/http/validators';
+
+export class CanvasPositionDto {
+  @IsOptional() @IsNumber() x?: number;
+  @IsOptional() @IsNumber() y?: number;
+}
+
+/** `POST /workspaces` (spec 01 §3.1). A type mismatch anywhere fails the whole payload. */
+export class CreateWorkspaceDto {
+  @IsString() @IsNotEmpty() name!: string;
+  @IsOptional() @IsString() role?: string;
+  @IsOptional() @IsString() template?: string;
+  @IsOptional() @IsInt() tier?: number;
+  @IsOptional() @IsString() model?: string;
+  @IsOptional() @IsString() runtime?: string;
+  @IsOptional() @IsBoolean() external?: boolean;
+  @IsOptional() @IsString() url?: string;
+  @IsOptional() @IsString() workspace_dir?: string;
+  @IsOptional() @IsString() workspace_access?: string;
+  @IsOptional() @IsString() parent_id?: string | null;
+  /** USD cents; JS numbers stay exact up to 2^53. */
+  @IsOptional() @IsInt() @Max(Number.MAX_SAFE_INTEGER) budget_limit?: number | null;
+  @IsOptional() @IsObject() @IsStringRecord() secrets?: Record<string, string>;
+  @IsOptional() @IsInt() max_concurrent_tasks?: number;
+  @IsOptional() @ValidateNested() @Type(() => CanvasPositionDto) canvas?: CanvasPositionDto;
+  /** Accepted for wire compatibility; agent memories are not part of this server yet. */
+  @IsOptional() @IsArray() initial_memories?: unknown[];
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { collectProvisionTimeouts } from './provision-timeouts';
+import { TemplateSummary, toTemplateSummary } from './template-summary';
+import { resolveInsideRoot } from './template-paths';
+import { walkTemplateConfigs } from './template-walker';
+
+/**
+ * The workspace templates under `CONFIGS_DIR`. The listing is read fresh on every call; the
+ * per-runtime provision timeouts are read once per app instance (a template change needs a
+ * restart to reach the `provision_timeout_ms` hint, as in the reference).
+ */
+@Injectable()
+export class TemplateCatalog {
+  private provisionTimeouts?: ReadonlyMap<string, number>;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** The `GET /templates` body. */
+  list(): TemplateSummary[] {
+    return walkTemplateConfigs(this.config.configsDir).flatMap(({ id, config }) => {
+      const summary = toTemplateSummary(id, config);
+      return summary ? [summary] : [];
+    });
+  }
+
+  /** The template directory for a `template` request field, or null if it leaves the root. */
+  resolveTemplateDir(template: string): string | null {
+    return resolveInsideRoot(this.config.configsDir, template);
+  }
+
+  /** `provision_timeout_ms` for a workspace of this runtime, when a template declares one. */
+  provisionTimeoutMs(runtime: string): number | undefined {
+    this.provisionTimeouts ??= collectProvisionTimeouts(
+      walkTemplateConfigs(this.config.configsDir),
+    );
+    const seconds = this.provisionTimeouts.get(runtime);
+    return seconds === undefined ? undefined : seconds * 1000;
+  }
+}

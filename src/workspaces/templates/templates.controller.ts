@@ -1,0 +1,16 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
+import { TemplateCatalog } from './template-catalog';
+import { TemplateSummary } from './template-summary';
+
+/** The workspace templates under CONFIGS_DIR, read fresh on each call. */
+@Controller('templates')
+@UseGuards(AdminAuthGuard)
+export class TemplatesController {
+  constructor(private readonly catalog: TemplateCatalog) {}
+
+  @Get()
+  list(): TemplateSummary[] {
+    return this.catalog.list();
+  }
+}
