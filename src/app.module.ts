@@ -14,6 +14,7 @@ import { WorkspaceTokensModule } from './workspaces/tokens/workspace-tokens.modu
 import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
+import { RegistryModule } from './registry/registry.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** Modules in layer order (spec: shared/ARCHITECTURE.md); a module imports only from below it. */
@@ -39,6 +40,8 @@ export class AppModule {
         WorkspaceTokensModule,
         BudgetModule,
         ViewportModule,
+        // layer 3
+        RegistryModule,
         // layer 5
         OrgTokensModule,
         OperationsModule,

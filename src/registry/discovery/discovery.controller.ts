@@ -1,0 +1,36 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { JsonBody } from '../../common/http/json-body.decorator';
+import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { CheckAccessDto } from '../dto/register.dto';
+import { DiscoveryService } from './discovery.service';
+
+@Controller('registry')
+export class DiscoveryController {
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  @Get('discover/:id')
+  discover(
+    @Param('id', WorkspaceIdPipe) target: string,
+    @Headers('x-workspace-id') caller: string | undefined,
+    @Req() req: Request,
+  ): Promise<Record<string, unknown>> {
+    return this.discovery.discover(target, caller, req);
+  }
+
+  @Get(':id/peers')
+  peers(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Query('q') q: string | undefined,
+    @Req() req: Request,
+  ): Promise<Record<string, unknown>[]> {
+    return this.discovery.peers(id, q, req);
+  }
+
+  /** Unknown ids or lookup errors answer `allowed: false`, never an error status. */
+  @Post('check-access')
+  @HttpCode(200)
+  checkAccess(@JsonBody(CheckAccessDto, 'invalid request body') body: CheckAccessDto): Promise<{ allowed: boolean }> {
+    return this.discovery.checkAccess(body.caller_id, body.target_id);
+  }
+}

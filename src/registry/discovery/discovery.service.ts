@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError, badRequest, forbidden, internalError, notFound, serviceUnavailable } from '../../common/http/api-error';
+import { parseUuid } from '../../common/http/uuid';
+import { UrlGuard } from '../../common/ssrf/url-guard';
+import { WorkspaceAccess } from '../access/workspace-access';
+import { DiscoveryAuth } from './discovery-auth';
+import { DiscoveryRepository, PeerRow } from './discovery.repository';
+
+/**
+ * Peer discovery (spec 02 §8–§10): the URL a workspace should use to reach another one, and
+ * the org-chart neighbourhood of a workspace.
+ */
+@Injectable()
+export class DiscoveryService {
+  private readonly logger = new Logger(DiscoveryService.name);
+
+  constructor(
+    private readonly repository: DiscoveryRepository,
+    private readonly auth: DiscoveryAuth,
+    private readonly access: WorkspaceAccess,
+    private readonly urlGuard: UrlGuard,
+  ) {}
+
+  async discover(target: string, callerHeader: string | undefined, req: Request): Promise<Record<string, unknown>> {
+    const callerRaw = callerHeader?.trim() ?? '';
+    if (callerRaw === '') throw badRequest('X-Workspace-ID header is required');
+    const callerId = parseUuid(callerRaw);
+    if (!callerId) throw badRequest('invalid workspace ID');
+    await this.auth.authenticate(callerId, req);
+    if (!(await this.access.canCommunicate(callerId, target))) throw forbidden('not authorized to discover this workspace');
+
+    const rows = await this.lookup(this.repository.rows([target, callerId]));
+    const row = rows.get(target);
+    if (!row) throw notFound('workspace not found');
+    const name = row.name ?? '';
+
+    if (row.runtime === 'external' && row.url) {
+      const callerRuntime = rows.get(callerId)?.runtime ?? 'langgraph';
+      // A containerised caller reaches an agent on the host through host.docker.internal.
+      const url = callerRuntime === 'external' ? row.url : toDockerHost(row.url);
+      const verdict = await this.urlGuard.checkOutboundUrl(url);
+      if (!verdict.ok) {
+        this.logger.warn({ workspaceId: target, reason: verdict.reason }, 'discovered URL failed the outbound guard');
+        throw serviceUnavailable('workspace URL failed safety check');
+      }
+      return { id: target, url, name };
+    }
+    if (row.status === 'online' || row.status === 'degraded') {
+      return { id: target, url: row.internal_url || `http://ws-${target.slice(0, 12)}:8000`, name };
+    }
+    throw serviceUnavailable('workspace not available', { status: row.status ?? '' });
+  }
+
+  async peers(id: string, query: string | undefined, req: Request): Promise<Record<string, unknown>[]> {
+    await this.auth.authenticate(id, req);
+    const parentId = await this.lookup(this.repository.parentOf(id));
+    if (parentId === undefined) throw notFound('workspace not found');
+    const peers = await this.lookup(this.repository.peers(id, parentId));
+    const q = query?.trim().toLowerCase() ?? '';
+    return peers
+      .filter((p) => q === '' || p.name.toLowerCase().includes(q) || (p.role ?? '').toLowerCase().includes(q))
+      .map(toPeer);
+  }
+
+  async checkAccess(callerId: string, targetId: string): Promise<{ allowed: boolean }> {
+    return { allowed: await this.access.canCommunicate(callerId, targetId) };
+  }
+
+  private async lookup<T>(query: Promise<T>): Promise<T> {
+    try {
+      return await query;
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      this.logger.error({ err }, 'discovery lookup failed');
+      throw internalError('lookup failed');
+    }
+  }
+}
+
+function toPeer(p: PeerRow): Record<string, unknown> {
+  return {
+    id: p.id,
+    name: p.name,
+    role: p.role || null,
+    tier: p.tier ?? 0,
+    status: p.status ?? '',
+    agent_card: p.agent_card ?? null,
+    url: p.url ?? '',
+    parent_id: p.parent_id,
+    active_tasks: p.active_tasks ?? 0,
+  };
+}
+
+/** The reference's plain substring rewrite: first `127.0.0.1`, then first `localhost`. */
+export function toDockerHost(url: string): string {
+  return url.replace('127.0.0.1', 'host.docker.internal').replace('localhost', 'host.docker.internal');
+}
