@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ActivityModule } from './activity/activity.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
@@ -15,6 +16,7 @@ import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
 import { RegistryModule } from './registry/registry.module';
+import { LifecycleHooksModule } from './workspaces/lifecycle/lifecycle-hooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** Modules in layer order (spec: shared/ARCHITECTURE.md); a module imports only from below it. */
@@ -36,12 +38,14 @@ export class AppModule {
         // layer 1
         ProvisionerModule,
         // layer 2
+        LifecycleHooksModule,
         WorkspacesModule,
         WorkspaceTokensModule,
         BudgetModule,
         ViewportModule,
         // layer 3
         RegistryModule,
+        ActivityModule,
         // layer 5
         OrgTokensModule,
         OperationsModule,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RestartRequests } from '../src/workspaces/secrets/restart-requests';
+import { RestartRequests } from '../src/workspaces/lifecycle/restart-requests';
 import { insertToken, insertWorkspace } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { TestApp, useTestApp } from './support/test-app';

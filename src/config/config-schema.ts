@@ -122,7 +122,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'LIVENESS_TTL_SECONDS',
     defaultText: '180',
-    meaning: 'A workspace whose last heartbeat is older than this goes offline.',
+    meaning:
+      'A workspace whose last heartbeat is older than this goes offline. Silence is counted from server start at the earliest, so after an outage the fleet gets one TTL to heartbeat.',
   },
   {
     name: 'LIVENESS_SWEEP_INTERVAL_SECONDS',

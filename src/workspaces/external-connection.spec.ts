@@ -114,7 +114,9 @@ describe('externalConnection', () => {
     const other = externalConnection('http://127.0.0.1:9000', ID, '');
     expect(other.auth_token).toBe('');
     expect(other.registry_endpoint).toBe('http://127.0.0.1:9000/registry/register');
-    expect(other.curl_register_template).toContain('curl -X POST http://127.0.0.1:9000/registry/register');
+    expect(other.curl_register_template).toContain(
+      'curl -X POST http://127.0.0.1:9000/registry/register',
+    );
     expect(other.python_snippet).toContain('PLATFORM_URL  = "http://127.0.0.1:9000"');
     expect(other.python_snippet.split('\n')).toContain(PYTHON_PLACEHOLDER);
   });

@@ -20,7 +20,8 @@ export function publicPlatformUrl(
   encrypted: boolean,
 ): string {
   if (configured !== '') return configured;
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0].trim() || '';
+  const first = (v: string | string[] | undefined) =>
+    (Array.isArray(v) ? v[0] : v)?.split(',')[0].trim() || '';
   const scheme = first(headers['x-forwarded-proto']) || (encrypted ? 'https' : 'http');
   const host = first(headers['x-forwarded-host']) || headers.host || 'localhost';
   return `${scheme}://${host}`.replace(/\/+$/, '');
@@ -31,7 +32,11 @@ export function publicPlatformUrl(
  * real token into both snippets by exact text replacement of the `<paste from create
  * response>` lines, so those lines must stay byte-identical.
  */
-export function externalConnection(platformUrl: string, workspaceId: string, authToken: string): ExternalConnection {
+export function externalConnection(
+  platformUrl: string,
+  workspaceId: string,
+  authToken: string,
+): ExternalConnection {
   return {
     workspace_id: workspaceId,
     platform_url: platformUrl,

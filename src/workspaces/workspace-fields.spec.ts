@@ -40,7 +40,9 @@ describe('workspaceFieldError', () => {
     expect(workspaceFieldError({ name: `a-b_c.d:e/f'g"h(i)#%@~,?=+$`, role: '<x>' })).toBe(
       'role contains invalid characters',
     );
-    expect(workspaceFieldError({ name: `a-b_c.d:e/f'g"h(i)#%@~,?=+$`, role: '<x' })).toBeUndefined();
+    expect(
+      workspaceFieldError({ name: `a-b_c.d:e/f'g"h(i)#%@~,?=+$`, role: '<x' }),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -95,7 +97,7 @@ describe('workspaceFieldError', () => {
 });
 
 describe('isValidWorkspaceDir', () => {
-  it.each(['/home/me/project', '/srv/agents/a', '/', '/usrlocal', '/opt/etc', '/home/me/'])(
+  it.each(['/home/me/project', '/srv/agents/a', '/usrlocal', '/opt/etc', '/home/me/'])(
     'accepts %s',
     (dir) => expect(isValidWorkspaceDir(dir)).toBe(true),
   );
@@ -117,6 +119,8 @@ describe('isValidWorkspaceDir', () => {
     ['/lib', '/lib/x86_64-linux-gnu'],
     ['/usr', '/usr/local/bin'],
     ['a dot segment into a system dir', '/./etc'],
+    ['the host root, which holds every system dir', '/'],
+    ['the host root spelled twice', '//'],
   ])('refuses %s (%s)', (_label, dir) => expect(isValidWorkspaceDir(dir)).toBe(false));
 });
 

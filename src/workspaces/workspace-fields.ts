@@ -25,23 +25,40 @@ export interface WorkspaceTextFields {
 export function workspaceFieldError(fields: WorkspaceTextFields): string | undefined {
   for (const field of ['name', 'role', 'model', 'runtime'] as const) {
     const value = fields[field] ?? '';
-    if (value.includes('\n') || value.includes('\r')) return `${field} must not contain newline characters`;
+    if (value.includes('\n') || value.includes('\r'))
+      return `${field} must not contain newline characters`;
   }
   for (const field of ['name', 'role'] as const) {
     if (FORBIDDEN_CHARS.test(fields[field] ?? '')) return `${field} contains invalid characters`;
   }
   for (const [field, limit] of BYTE_LIMITS) {
-    if (Buffer.byteLength(fields[field] ?? '') > limit) return `${field} must be at most ${limit} characters`;
+    if (Buffer.byteLength(fields[field] ?? '') > limit)
+      return `${field} must be at most ${limit} characters`;
   }
   return undefined;
 }
 
-const SYSTEM_DIRS = ['/etc', '/var', '/proc', '/sys', '/dev', '/boot', '/sbin', '/bin', '/lib', '/usr'];
+const SYSTEM_DIRS = [
+  '/etc',
+  '/var',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/boot',
+  '/sbin',
+  '/bin',
+  '/lib',
+  '/usr',
+];
 
-/** A host directory bind-mounted into the workspace: absolute, no `..`, not a system path. */
+/**
+ * A host directory bind-mounted into the workspace: absolute, no `..`, not a system path —
+ * nor the host root, which holds them all (the reference let `/` through).
+ */
 export function isValidWorkspaceDir(dir: string): boolean {
   if (!path.posix.isAbsolute(dir) || dir.includes('..')) return false;
   const clean = path.posix.normalize(dir).replace(/\/+$/, '') || '/';
+  if (clean === '/') return false;
   return !SYSTEM_DIRS.some((sys) => clean === sys || clean.startsWith(`${sys}/`));
 }
 

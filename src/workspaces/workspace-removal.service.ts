@@ -44,7 +44,10 @@ export class WorkspaceRemovalService {
         children_count: children.length,
       });
     }
-    const descendants = children.length > 0 ? await this.step('failed to check children', this.workspaces.liveDescendants(id)) : [];
+    const descendants =
+      children.length > 0
+        ? await this.step('failed to check children', this.workspaces.liveDescendants(id))
+        : [];
     const all = [id, ...descendants];
 
     await this.step(
@@ -63,7 +66,9 @@ export class WorkspaceRemovalService {
     }
     const failure = await this.teardown.stop(id);
     if (failure) stopFailures.push(failure);
-    await this.events.recordAndBroadcast('WORKSPACE_REMOVED', id, { cascade_deleted: descendants.length });
+    await this.events.recordAndBroadcast('WORKSPACE_REMOVED', id, {
+      cascade_deleted: descendants.length,
+    });
 
     if (stopFailures.length > 0) {
       throw ApiError.raw(500, {
@@ -73,7 +78,10 @@ export class WorkspaceRemovalService {
       });
     }
     if (options.purge) {
-      await this.step('purge failed', this.db.transaction((tx) => this.workspaces.purge(tx, all)));
+      await this.step(
+        'purge failed',
+        this.db.transaction((tx) => this.workspaces.purge(tx, all)),
+      );
       return { status: 'purged', cascade_deleted: descendants.length };
     }
     return { status: 'removed', cascade_deleted: descendants.length };

@@ -15,7 +15,10 @@ export class WorkspaceStateService {
     private readonly tokens: WorkspaceTokens,
   ) {}
 
-  async state(id: string, authorization: string | string[] | undefined): Promise<Record<string, unknown>> {
+  async state(
+    id: string,
+    authorization: string | string[] | undefined,
+  ): Promise<Record<string, unknown>> {
     await requireOwnTokenIfAny(this.tokens, id, authorization);
     let status: string | null | undefined;
     try {
@@ -24,7 +27,8 @@ export class WorkspaceStateService {
       throw internalError('query failed');
     }
     if (status === undefined) throw ApiError.raw(404, { workspace_id: id, deleted: true });
-    if (status === 'removed') throw ApiError.raw(404, { workspace_id: id, status: 'removed', deleted: true });
+    if (status === 'removed')
+      throw ApiError.raw(404, { workspace_id: id, status: 'removed', deleted: true });
     return { workspace_id: id, status, paused: status === 'paused', deleted: false };
   }
 }

@@ -1,7 +1,10 @@
 import { WorkspaceViewRow } from './workspace.repository';
 
 /** A workspace as `GET /workspaces` lists it (spec 01 §3.2), keys in the reference's order. */
-export function toListItem(row: WorkspaceViewRow, provisionTimeoutMs?: number): Record<string, unknown> {
+export function toListItem(
+  row: WorkspaceViewRow,
+  provisionTimeoutMs?: number,
+): Record<string, unknown> {
   const item: Record<string, unknown> = {
     id: row.id,
     name: row.name,
@@ -30,10 +33,19 @@ export function toListItem(row: WorkspaceViewRow, provisionTimeoutMs?: number): 
 }
 
 /** Keys the unauthenticated `GET /workspaces/:id` never exposes. */
-const PRIVATE_KEYS = ['budget_limit', 'monthly_spend', 'current_task', 'last_sample_error', 'workspace_dir'];
+const PRIVATE_KEYS = [
+  'budget_limit',
+  'monthly_spend',
+  'current_task',
+  'last_sample_error',
+  'workspace_dir',
+];
 
 /** A workspace as `GET /workspaces/:id` shows it (spec 01 §3.3): open, so sensitive fields go. */
-export function toPublicDetail(row: WorkspaceViewRow, provisionTimeoutMs?: number): Record<string, unknown> {
+export function toPublicDetail(
+  row: WorkspaceViewRow,
+  provisionTimeoutMs?: number,
+): Record<string, unknown> {
   const item = toListItem(row);
   for (const key of PRIVATE_KEYS) delete item[key];
   item.last_outbound_at = row.last_outbound_at;

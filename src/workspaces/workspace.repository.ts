@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LockKeys } from '../common/loops/lock-keys';
 import { Database, Queryable, sql } from '../database/database.service';
 import { WorkspaceStatus } from '../database/entities';
 
@@ -51,7 +52,10 @@ const VIEW = `
          COALESCE(l.collapsed, false) AS collapsed, w.budget_limit, w.monthly_spend, w.last_outbound_at
     FROM workspaces w LEFT JOIN canvas_layouts l ON l.workspace_id = w.id`;
 
-const LIST = sql('workspaces.list', `${VIEW} WHERE w.status <> 'removed' ORDER BY w.created_at, w.id`);
+const LIST = sql(
+  'workspaces.list',
+  `${VIEW} WHERE w.status <> 'removed' ORDER BY w.created_at, w.id`,
+);
 const GET = sql('workspaces.get', `${VIEW} WHERE w.id = $1`);
 const STATUS = sql('workspaces.status', `SELECT status FROM workspaces WHERE id = $1`);
 const INSERT = sql(
@@ -88,16 +92,18 @@ const LIVE_DESCENDANTS = sql(
    )
    SELECT id FROM tree WHERE id <> $1`,
 );
-/** Ancestors from the parent upwards, nearest first; 32 levels at most (cycle guard). */
-const ANCESTORS = sql(
-  'workspaces.ancestors',
-  `WITH RECURSIVE up(id, parent_id, depth) AS (
-     SELECT id, parent_id, 0 FROM workspaces WHERE id = $1
-     UNION ALL
-     SELECT w.id, w.parent_id, up.depth + 1 FROM workspaces w JOIN up ON w.id = up.parent_id WHERE up.depth < 32
+/** Whether `$2` sits anywhere under `$1`, whatever its status (UNION stops at a cycle). */
+const IN_SUBTREE = sql(
+  'workspaces.in_subtree',
+  `WITH RECURSIVE tree(id) AS (
+     SELECT id FROM workspaces WHERE parent_id = $1
+     UNION
+     SELECT w.id FROM workspaces w JOIN tree t ON w.parent_id = t.id
    )
-   SELECT id FROM up WHERE depth > 0 ORDER BY depth`,
+   SELECT EXISTS (SELECT 1 FROM tree WHERE id = $2) AS found`,
 );
+/** Serialises re-parenting for the rest of the transaction. */
+const LOCK_HIERARCHY = sql('workspaces.lock_hierarchy', `SELECT pg_advisory_xact_lock($1)`);
 const MARK_REMOVED = sql(
   'workspaces.mark_removed',
   `UPDATE workspaces SET status = 'removed', updated_at = now() WHERE id = ANY($1::uuid[])`,
@@ -212,8 +218,12 @@ export class WorkspaceRepository {
     return (await this.db.query<{ id: string }>(LIVE_DESCENDANTS, [id])).map((r) => r.id);
   }
 
-  async ancestors(id: string, tx: Queryable = this.db): Promise<string[]> {
-    return (await tx.query<{ id: string }>(ANCESTORS, [id])).map((r) => r.id);
+  async isInSubtree(tx: Queryable, rootId: string, candidateId: string): Promise<boolean> {
+    return (await tx.one<{ found: boolean }>(IN_SUBTREE, [rootId, candidateId]))?.found ?? false;
+  }
+
+  async lockHierarchy(tx: Queryable): Promise<void> {
+    await tx.query(LOCK_HIERARCHY, [LockKeys.hierarchy]);
   }
 
   /** Marks rows removed before any container is touched, so heartbeats and restarts back off. */
@@ -227,7 +237,11 @@ export class WorkspaceRepository {
     for (const statement of PURGE_STATEMENTS) await tx.execute(statement, [ids]);
   }
 
-  async markProvisionFailed(id: string, message: string, config: Record<string, unknown>): Promise<void> {
+  async markProvisionFailed(
+    id: string,
+    message: string,
+    config: Record<string, unknown>,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute(UPSERT_CONFIG, [id, JSON.stringify(config)]);
       await tx.execute(MARK_PROVISION_FAILED, [id, message]);

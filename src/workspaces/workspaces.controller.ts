@@ -1,4 +1,15 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { AdminAuthGuard } from '../common/auth/admin-auth.guard';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
@@ -35,7 +46,8 @@ export class WorkspacesController {
     @JsonBody(CreateWorkspaceDto, 'invalid workspace payload') body: CreateWorkspaceDto,
     @Req() req: Request,
   ): Promise<Record<string, unknown>> {
-    const platformUrl = () => publicPlatformUrl(this.config.externalPlatformUrl, req.headers, req.secure);
+    const platformUrl = () =>
+      publicPlatformUrl(this.config.externalPlatformUrl, req.headers, req.secure);
     return (await this.workspaces.create(body, platformUrl)).body;
   }
 
@@ -66,7 +78,10 @@ export class WorkspacesController {
 
   @Get(':id/state')
   @UseGuards(WorkspaceAuthGuard)
-  state(@Param('id', WorkspaceIdPipe) id: string, @Req() req: Request): Promise<Record<string, unknown>> {
+  state(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Req() req: Request,
+  ): Promise<Record<string, unknown>> {
     return this.states.state(id, req.headers.authorization);
   }
 }

@@ -10,11 +10,14 @@ import { EventEmitter } from '../events/event-emitter.port';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { externalConnection } from './external-connection';
 import { ProvisioningService } from './provisioning/provisioning.service';
-import { WorkspaceTeardown } from './provisioning/workspace-teardown';
 import { SecretsRepository } from './secrets/secrets.repository';
 import { readTemplateDefaults } from './templates/template-defaults';
 import { TemplateCatalog } from './templates/template-catalog';
-import { isValidWorkspaceAccess, isValidWorkspaceDir, workspaceFieldError } from './workspace-fields';
+import {
+  isValidWorkspaceAccess,
+  isValidWorkspaceDir,
+  workspaceFieldError,
+} from './workspace-fields';
 import { toListItem, toPublicDetail } from './workspace-view';
 import { WorkspaceRepository } from './workspace.repository';
 
@@ -43,7 +46,6 @@ export class WorkspacesService {
     private readonly tokens: WorkspaceTokens,
     private readonly templates: TemplateCatalog,
     private readonly provisioning: ProvisioningService,
-    private readonly teardown: WorkspaceTeardown,
     private readonly events: EventEmitter,
   ) {}
 
@@ -68,7 +70,8 @@ export class WorkspacesService {
     runtime ||= DEFAULT_RUNTIME;
 
     const workspaceDir = dto.workspace_dir ?? '';
-    if (workspaceDir !== '' && !isValidWorkspaceDir(workspaceDir)) throw badRequest('invalid workspace directory');
+    if (workspaceDir !== '' && !isValidWorkspaceDir(workspaceDir))
+      throw badRequest('invalid workspace directory');
     const access = dto.workspace_access ?? '';
     if (!isValidWorkspaceAccess(access, workspaceDir)) throw badRequest('invalid workspace access');
 
@@ -77,25 +80,35 @@ export class WorkspacesService {
     const name = dto.name;
     const tier = dto.tier || DEFAULT_TIER;
     const awarenessNamespace = `workspace:${id}`;
-    const status: WorkspaceStatus = external ? (dto.url ? 'online' : 'awaiting_agent') : 'provisioning';
+    const status: WorkspaceStatus = external
+      ? dto.url
+        ? 'online'
+        : 'awaiting_agent'
+      : 'provisioning';
 
     await this.db.transaction(async (tx) => {
-      await this.insertRow(tx, {
-        id,
-        name,
-        role: dto.role || null,
-        tier,
-        runtime: external ? 'external' : runtime,
-        awarenessNamespace,
-        parentId,
-        workspaceDir: workspaceDir || null,
-        workspaceAccess: access || 'none',
-        budgetLimit: dto.budget_limit ?? null,
-        maxConcurrentTasks: dto.max_concurrent_tasks && dto.max_concurrent_tasks > 0 ? dto.max_concurrent_tasks : 1,
-        status,
-        url: external && dto.url ? dto.url : null,
-      }, { x: dto.canvas?.x ?? 0, y: dto.canvas?.y ?? 0 });
-      for (const [key, value] of Object.entries(dto.secrets ?? {})) await this.storeSecret(tx, id, key, value);
+      await this.insertRow(
+        tx,
+        {
+          id,
+          name,
+          role: dto.role || null,
+          tier,
+          runtime: external ? 'external' : runtime,
+          awarenessNamespace,
+          parentId,
+          workspaceDir: workspaceDir || null,
+          workspaceAccess: access || 'none',
+          budgetLimit: dto.budget_limit ?? null,
+          maxConcurrentTasks:
+            dto.max_concurrent_tasks && dto.max_concurrent_tasks > 0 ? dto.max_concurrent_tasks : 1,
+          status,
+          url: external && dto.url ? dto.url : null,
+        },
+        { x: dto.canvas?.x ?? 0, y: dto.canvas?.y ?? 0 },
+      );
+      for (const [key, value] of Object.entries(dto.secrets ?? {}))
+        await this.storeSecret(tx, id, key, value);
     });
 
     await this.events.recordAndBroadcast('WORKSPACE_PROVISIONING', id, { name, tier, runtime });
@@ -109,19 +122,42 @@ export class WorkspacesService {
         this.logger.error({ err, workspaceId: id }, 'could not mint the external workspace token');
         return '';
       });
-      await this.events.recordAndBroadcast('WORKSPACE_AWAITING_AGENT', id, { name, external: true });
+      await this.events.recordAndBroadcast('WORKSPACE_AWAITING_AGENT', id, {
+        name,
+        external: true,
+      });
       return {
-        body: { id, external: true, status: 'awaiting_agent', connection: externalConnection(platformUrl(), id, token) },
+        body: {
+          id,
+          external: true,
+          status: 'awaiting_agent',
+          connection: externalConnection(platformUrl(), id, token),
+        },
       };
     }
 
-    const outcome = await this.provisioning.provisionNew({ workspaceId: id, name, tier, runtime, template: dto.template ?? '' });
-    return { body: { id, status: outcome, awareness_namespace: awarenessNamespace, workspace_access: access || 'none' } };
+    const outcome = await this.provisioning.provisionNew({
+      workspaceId: id,
+      name,
+      tier,
+      runtime,
+      template: dto.template ?? '',
+    });
+    return {
+      body: {
+        id,
+        status: outcome,
+        awareness_namespace: awarenessNamespace,
+        workspace_access: access || 'none',
+      },
+    };
   }
 
   async list(): Promise<Record<string, unknown>[]> {
     const rows = await this.orQueryFailed(this.workspaces.list());
-    return rows.map((row) => toListItem(row, this.templates.provisionTimeoutMs(row.runtime || DEFAULT_RUNTIME)));
+    return rows.map((row) =>
+      toListItem(row, this.templates.provisionTimeoutMs(row.runtime || DEFAULT_RUNTIME)),
+    );
   }
 
   async get(id: string): Promise<Record<string, unknown>> {
@@ -138,13 +174,19 @@ export class WorkspacesService {
     try {
       await this.workspaces.insert(tx, row, position);
     } catch (err) {
-      if (pgErrorCode(err) === PgError.foreignKeyViolation) throw badRequest('parent workspace not found');
+      if (pgErrorCode(err) === PgError.foreignKeyViolation)
+        throw badRequest('parent workspace not found');
       this.logger.error({ err }, 'workspace insert failed');
       throw internalError('failed to create workspace');
     }
   }
 
-  private async storeSecret(tx: Queryable, workspaceId: string, key: string, value: string): Promise<void> {
+  private async storeSecret(
+    tx: Queryable,
+    workspaceId: string,
+    key: string,
+    value: string,
+  ): Promise<void> {
     let bytes: Buffer;
     try {
       bytes = this.cipher.encrypt(value);
@@ -153,7 +195,12 @@ export class WorkspacesService {
       throw internalError(`failed to encrypt secret: ${key}`);
     }
     try {
-      await this.secrets.upsertWorkspace(workspaceId, key, { bytes, version: this.cipher.currentVersion }, tx);
+      await this.secrets.upsertWorkspace(
+        workspaceId,
+        key,
+        { bytes, version: this.cipher.currentVersion },
+        tx,
+      );
     } catch (err) {
       this.logger.error({ err, key }, 'secret write failed');
       throw internalError(`failed to save secret: ${key}`);

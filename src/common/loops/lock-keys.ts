@@ -1,5 +1,7 @@
-/** pg advisory-lock keys, one per singleton background pass. Keep them unique. */
+/** pg advisory-lock keys, one per serialised concern. Keep them unique. */
 export const LockKeys = {
+  /** Transaction-level: re-parenting is serialised so two moves cannot close a cycle. */
+  hierarchy: 7_240_201,
   livenessSweep: 7_240_101,
   activityRetention: 7_240_102,
   eventSpillPrune: 7_240_103,

@@ -4,10 +4,11 @@ import { Database, sql } from '../../database/database.service';
 /** A workspace's place in the org chart: its parent and the ancestors above it, nearest first. */
 export interface Lineage {
   readonly parentId: string | null;
+  /** Parent, grandparent, … up to the root (empty for a root). */
   readonly ancestors: readonly string[];
 }
 
-/** How far an ancestor walk goes before assuming a cycle (the reference's 32 steps). */
+/** Levels followed up a chain before assuming a cycle: the parent + the reference's 32 steps. */
 export const MAX_ANCESTOR_DEPTH = 33;
 
 /**
@@ -33,10 +34,12 @@ export class AncestryRepository {
 
   /** Lineage of each id that exists; unknown ids are absent from the map. */
   async lineages(ids: readonly string[]): Promise<Map<string, Lineage>> {
-    const rows = await this.db.query<{ start: string; id: string; parent_id: string | null; depth: number }>(LINEAGES, [
-      ids,
-      MAX_ANCESTOR_DEPTH,
-    ]);
+    const rows = await this.db.query<{
+      start: string;
+      id: string;
+      parent_id: string | null;
+      depth: number;
+    }>(LINEAGES, [ids, MAX_ANCESTOR_DEPTH]);
     const out = new Map<string, { parentId: string | null; ancestors: string[] }>();
     for (const row of rows) {
       if (row.depth === 0) out.set(row.start, { parentId: row.parent_id, ancestors: [] });

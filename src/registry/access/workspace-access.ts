@@ -19,7 +19,9 @@ export class WorkspaceAccess implements OnModuleInit {
 
   /** Agent WebSocket clients only receive events of workspaces they may talk to. */
   onModuleInit(): void {
-    this.subscribers.use((workspaceId, subscriberIds) => this.allowedCallers(workspaceId, subscriberIds));
+    this.subscribers.use((workspaceId, subscriberIds) =>
+      this.allowedCallers(workspaceId, subscriberIds),
+    );
   }
 
   async canCommunicate(callerId: string, targetId: string): Promise<boolean> {
@@ -30,13 +32,16 @@ export class WorkspaceAccess implements OnModuleInit {
   /** Which of `callerIds` may talk to `targetId`, answered with one query. */
   async allowedCallers(targetId: string, callerIds: readonly string[]): Promise<Set<string>> {
     const target = parseUuid(targetId);
-    const callers = callerIds.map((id) => [id, parseUuid(id)] as const).filter(([, uuid]) => uuid !== null);
+    const callers = callerIds
+      .map((id) => [id, parseUuid(id)] as const)
+      .filter(([, uuid]) => uuid !== null);
     const allowed = new Set(callerIds.filter((id) => id === targetId));
     if (!target || callers.length === 0) return allowed;
     try {
       const lineages = await this.ancestry.lineages([target, ...callers.map(([, uuid]) => uuid!)]);
       for (const [id, uuid] of callers) {
-        if (canCommunicate(uuid!, target, lineages.get(uuid!), lineages.get(target))) allowed.add(id);
+        if (canCommunicate(uuid!, target, lineages.get(uuid!), lineages.get(target)))
+          allowed.add(id);
       }
     } catch (err) {
       this.logger.error({ err }, 'access lookup failed; denying');

@@ -30,7 +30,9 @@ export class DiscoveryController {
   /** Unknown ids or lookup errors answer `allowed: false`, never an error status. */
   @Post('check-access')
   @HttpCode(200)
-  checkAccess(@JsonBody(CheckAccessDto, 'invalid request body') body: CheckAccessDto): Promise<{ allowed: boolean }> {
+  checkAccess(
+    @JsonBody(CheckAccessDto, 'invalid request body') body: CheckAccessDto,
+  ): Promise<{ allowed: boolean }> {
     return this.discovery.checkAccess(body.caller_id, body.target_id);
   }
 }

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError, badRequest, forbidden, internalError, notFound, serviceUnavailable } from '../../common/http/api-error';
+import {
+  ApiError,
+  badRequest,
+  forbidden,
+  internalError,
+  notFound,
+  serviceUnavailable,
+} from '../../common/http/api-error';
 import { parseUuid } from '../../common/http/uuid';
 import { UrlGuard } from '../../common/ssrf/url-guard';
 import { WorkspaceAccess } from '../access/workspace-access';
@@ -22,13 +29,18 @@ export class DiscoveryService {
     private readonly urlGuard: UrlGuard,
   ) {}
 
-  async discover(target: string, callerHeader: string | undefined, req: Request): Promise<Record<string, unknown>> {
+  async discover(
+    target: string,
+    callerHeader: string | undefined,
+    req: Request,
+  ): Promise<Record<string, unknown>> {
     const callerRaw = callerHeader?.trim() ?? '';
     if (callerRaw === '') throw badRequest('X-Workspace-ID header is required');
     const callerId = parseUuid(callerRaw);
     if (!callerId) throw badRequest('invalid workspace ID');
     await this.auth.authenticate(callerId, req);
-    if (!(await this.access.canCommunicate(callerId, target))) throw forbidden('not authorized to discover this workspace');
+    if (!(await this.access.canCommunicate(callerId, target)))
+      throw forbidden('not authorized to discover this workspace');
 
     const rows = await this.lookup(this.repository.rows([target, callerId]));
     const row = rows.get(target);
@@ -41,7 +53,10 @@ export class DiscoveryService {
       const url = callerRuntime === 'external' ? row.url : toDockerHost(row.url);
       const verdict = await this.urlGuard.checkOutboundUrl(url);
       if (!verdict.ok) {
-        this.logger.warn({ workspaceId: target, reason: verdict.reason }, 'discovered URL failed the outbound guard');
+        this.logger.warn(
+          { workspaceId: target, reason: verdict.reason },
+          'discovered URL failed the outbound guard',
+        );
         throw serviceUnavailable('workspace URL failed safety check');
       }
       return { id: target, url, name };
@@ -52,14 +67,21 @@ export class DiscoveryService {
     throw serviceUnavailable('workspace not available', { status: row.status ?? '' });
   }
 
-  async peers(id: string, query: string | undefined, req: Request): Promise<Record<string, unknown>[]> {
+  async peers(
+    id: string,
+    query: string | undefined,
+    req: Request,
+  ): Promise<Record<string, unknown>[]> {
     await this.auth.authenticate(id, req);
     const parentId = await this.lookup(this.repository.parentOf(id));
     if (parentId === undefined) throw notFound('workspace not found');
     const peers = await this.lookup(this.repository.peers(id, parentId));
     const q = query?.trim().toLowerCase() ?? '';
     return peers
-      .filter((p) => q === '' || p.name.toLowerCase().includes(q) || (p.role ?? '').toLowerCase().includes(q))
+      .filter(
+        (p) =>
+          q === '' || p.name.toLowerCase().includes(q) || (p.role ?? '').toLowerCase().includes(q),
+      )
       .map(toPeer);
   }
 
@@ -94,5 +116,7 @@ function toPeer(p: PeerRow): Record<string, unknown> {
 
 /** The reference's plain substring rewrite: first `127.0.0.1`, then first `localhost`. */
 export function toDockerHost(url: string): string {
-  return url.replace('127.0.0.1', 'host.docker.internal').replace('localhost', 'host.docker.internal');
+  return url
+    .replace('127.0.0.1', 'host.docker.internal')
+    .replace('localhost', 'host.docker.internal');
 }

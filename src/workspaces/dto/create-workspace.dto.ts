@@ -9,9 +9,14 @@ import {
   IsOptional,
   IsString,
   Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsStringRecord } from '../../common/http/validators';
+
+// 32-bit INTEGER columns: an out-of-range value is a bad payload (400), not a failed insert (500).
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 export class CanvasPositionDto {
   @IsOptional() @IsNumber() x?: number;
@@ -23,7 +28,7 @@ export class CreateWorkspaceDto {
   @IsString() @IsNotEmpty() name!: string;
   @IsOptional() @IsString() role?: string;
   @IsOptional() @IsString() template?: string;
-  @IsOptional() @IsInt() tier?: number;
+  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) tier?: number;
   @IsOptional() @IsString() model?: string;
   @IsOptional() @IsString() runtime?: string;
   @IsOptional() @IsBoolean() external?: boolean;
@@ -34,7 +39,7 @@ export class CreateWorkspaceDto {
   /** USD cents; JS numbers stay exact up to 2^53. */
   @IsOptional() @IsInt() @Max(Number.MAX_SAFE_INTEGER) budget_limit?: number | null;
   @IsOptional() @IsObject() @IsStringRecord() secrets?: Record<string, string>;
-  @IsOptional() @IsInt() max_concurrent_tasks?: number;
+  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) max_concurrent_tasks?: number;
   @IsOptional() @ValidateNested() @Type(() => CanvasPositionDto) canvas?: CanvasPositionDto;
   /** Accepted for wire compatibility; agent memories are not part of this server yet. */
   @IsOptional() @IsArray() initial_memories?: unknown[];

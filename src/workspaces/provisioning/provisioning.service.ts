@@ -37,8 +37,15 @@ export class ProvisioningService {
       throw new Error('compute backend present but no provisioning flow is wired for it');
     }
     const { workspaceId, name, runtime, tier, template } = request;
-    await this.workspaces.markProvisionFailed(workspaceId, NO_BACKEND_SAMPLE_ERROR, { name, runtime, tier, template });
-    await this.events.recordAndBroadcast('WORKSPACE_PROVISION_FAILED', workspaceId, { error: NO_BACKEND_EVENT_ERROR });
+    await this.workspaces.markProvisionFailed(workspaceId, NO_BACKEND_SAMPLE_ERROR, {
+      name,
+      runtime,
+      tier,
+      template,
+    });
+    await this.events.recordAndBroadcast('WORKSPACE_PROVISION_FAILED', workspaceId, {
+      error: NO_BACKEND_EVENT_ERROR,
+    });
     this.logger.warn({ workspaceId }, 'no compute backend: workspace marked failed');
     return 'failed';
   }

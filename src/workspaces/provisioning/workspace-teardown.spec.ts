@@ -1,16 +1,25 @@
 import { Logger } from '@nestjs/common';
+import { FakeClock } from '../../../test/support/fake-clock';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { CPProvisioner, Provisioner, WorkspaceStartSpec } from '../../provisioner/provisioner.port';
-import { WorkspaceTeardown } from './workspace-teardown';
+import { TEARDOWN_CALL_TIMEOUT_MS, WorkspaceTeardown } from './workspace-teardown';
 
 const WS = '0e7d2c4b-9a1f-4e3d-8b6a-5c4d3e2f1a0b';
 const SECRET_DETAIL = 'dial unix /var/run/docker.sock: permission denied (token=abc)';
+
+/** A call that never answers (a wedged daemon or control plane). */
+const hang = () => new Promise<void>(() => undefined);
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A Docker stand-in that logs every call and fails the ones it is told to. */
 class FakeDocker extends Provisioner {
   readonly calls: string[] = [];
   failStop = false;
   failRemoveVolume = false;
+  hangStop = false;
+  hangRemoveVolume = false;
 
   async start(spec: WorkspaceStartSpec): Promise<string> {
     this.calls.push(`start ${spec.workspaceId}`);
@@ -18,6 +27,7 @@ class FakeDocker extends Provisioner {
   }
   async stop(id: string): Promise<void> {
     this.calls.push(`stop ${id}`);
+    if (this.hangStop) return hang();
     if (this.failStop) throw new Error(SECRET_DETAIL);
   }
   async isRunning(): Promise<boolean> {
@@ -25,6 +35,7 @@ class FakeDocker extends Provisioner {
   }
   async removeVolume(id: string): Promise<void> {
     this.calls.push(`removeVolume ${id}`);
+    if (this.hangRemoveVolume) return hang();
     if (this.failRemoveVolume) throw new Error(SECRET_DETAIL);
   }
   async listManagedContainerIdPrefixes(): Promise<string[]> {
@@ -35,6 +46,7 @@ class FakeDocker extends Provisioner {
 class FakeControlPlane extends CPProvisioner {
   readonly calls: string[] = [];
   failStop = false;
+  hangStop = false;
 
   async start(spec: WorkspaceStartSpec): Promise<string> {
     this.calls.push(`start ${spec.workspaceId}`);
@@ -42,6 +54,7 @@ class FakeControlPlane extends CPProvisioner {
   }
   async stop(id: string): Promise<void> {
     this.calls.push(`stop ${id}`);
+    if (this.hangStop) return hang();
     if (this.failStop) throw new Error(SECRET_DETAIL);
   }
   async getConsoleOutput(): Promise<string> {
@@ -52,8 +65,19 @@ class FakeControlPlane extends CPProvisioner {
 describe('WorkspaceTeardown', () => {
   let errors: jest.SpyInstance;
   let warnings: jest.SpyInstance;
+  let clock: FakeClock;
+  const teardownWith = (docker: Provisioner | null, cp: CPProvisioner | null) =>
+    new WorkspaceTeardown(new ComputeBackends(docker, cp), clock);
+
+  /** Starts a stop and reports whether it has answered yet. */
+  function track(pending: Promise<string | undefined>) {
+    const state: { done: boolean; result?: string } = { done: false };
+    void pending.then((result) => Object.assign(state, { done: true, result }));
+    return state;
+  }
 
   beforeEach(() => {
+    clock = new FakeClock();
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
@@ -61,13 +85,13 @@ describe('WorkspaceTeardown', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('does nothing and reports no failure without any backend', async () => {
-    expect(await new WorkspaceTeardown(new ComputeBackends(null, null)).stop(WS)).toBeUndefined();
+    expect(await teardownWith(null, null).stop(WS)).toBeUndefined();
   });
 
   describe('Docker', () => {
     it('stops the container, then removes its volume', async () => {
       const docker = new FakeDocker();
-      const teardown = new WorkspaceTeardown(new ComputeBackends(docker, null));
+      const teardown = teardownWith(docker, null);
       expect(await teardown.stop(WS)).toBeUndefined();
       expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
     });
@@ -75,17 +99,48 @@ describe('WorkspaceTeardown', () => {
     it('keeps the volume when the stop failed and reports a canned line', async () => {
       const docker = new FakeDocker();
       docker.failStop = true;
-      const teardown = new WorkspaceTeardown(new ComputeBackends(docker, null));
+      const teardown = teardownWith(docker, null);
       expect(await teardown.stop(WS)).toBe(`stop ${WS}: stop failed`);
       expect(docker.calls).toEqual([`stop ${WS}`]);
       // The backend's own text is logged, never returned.
       expect(JSON.stringify(errors.mock.calls)).toContain('permission denied');
     });
 
+    it('gives up on a hung stop after 30 s, keeping the volume', async () => {
+      const docker = new FakeDocker();
+      docker.hangStop = true;
+      const state = track(teardownWith(docker, null).stop(WS));
+      clock.advance(TEARDOWN_CALL_TIMEOUT_MS - 1);
+      await settle();
+      expect(state.done).toBe(false);
+      clock.advance(1);
+      await settle();
+      expect(state).toEqual({ done: true, result: `stop ${WS}: stop failed` });
+      expect(docker.calls).toEqual([`stop ${WS}`]);
+    });
+
+    it('gives up on a hung volume removal after 30 s without failing the stop', async () => {
+      const docker = new FakeDocker();
+      docker.hangRemoveVolume = true;
+      const state = track(teardownWith(docker, null).stop(WS));
+      await settle();
+      expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
+      clock.advance(TEARDOWN_CALL_TIMEOUT_MS);
+      await settle();
+      expect(state).toEqual({ done: true, result: undefined });
+    });
+
+    it('disarms the timer of every call that answered', async () => {
+      const cancel = jest.fn();
+      jest.spyOn(clock, 'setTimeout').mockReturnValue({ cancel });
+      expect(await teardownWith(new FakeDocker(), null).stop(WS)).toBeUndefined();
+      expect(cancel).toHaveBeenCalledTimes(2); // stop, then removeVolume
+    });
+
     it('only logs a failed volume removal', async () => {
       const docker = new FakeDocker();
       docker.failRemoveVolume = true;
-      const teardown = new WorkspaceTeardown(new ComputeBackends(docker, null));
+      const teardown = teardownWith(docker, null);
       expect(await teardown.stop(WS)).toBeUndefined();
       expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
       expect(warnings).toHaveBeenCalledTimes(1);
@@ -95,22 +150,31 @@ describe('WorkspaceTeardown', () => {
   describe('control plane', () => {
     it('terminates the remote instance', async () => {
       const cp = new FakeControlPlane();
-      expect(await new WorkspaceTeardown(new ComputeBackends(null, cp)).stop(WS)).toBeUndefined();
+      expect(await teardownWith(null, cp).stop(WS)).toBeUndefined();
       expect(cp.calls).toEqual([`stop ${WS}`]);
     });
 
     it('reports a failed termination with the canned line only', async () => {
       const cp = new FakeControlPlane();
       cp.failStop = true;
-      const failure = await new WorkspaceTeardown(new ComputeBackends(null, cp)).stop(WS);
+      const failure = await teardownWith(null, cp).stop(WS);
       expect(failure).toBe(`stop ${WS}: stop failed`);
       expect(failure).not.toContain('permission denied');
+    });
+
+    it('gives up on a hung termination after 30 s', async () => {
+      const cp = new FakeControlPlane();
+      cp.hangStop = true;
+      const state = track(teardownWith(null, cp).stop(WS));
+      clock.advance(TEARDOWN_CALL_TIMEOUT_MS);
+      await settle();
+      expect(state).toEqual({ done: true, result: `stop ${WS}: stop failed` });
     });
 
     it('wins over Docker when both are wired, as provisioning does (CP if wired, else Docker)', async () => {
       const docker = new FakeDocker();
       const cp = new FakeControlPlane();
-      expect(await new WorkspaceTeardown(new ComputeBackends(docker, cp)).stop(WS)).toBeUndefined();
+      expect(await teardownWith(docker, cp).stop(WS)).toBeUndefined();
       expect(cp.calls).toEqual([`stop ${WS}`]);
       expect(docker.calls).toEqual([]);
     });

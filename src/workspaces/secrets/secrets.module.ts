@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GlobalSecretsController } from './global-secrets.controller';
 import { ModelController } from './model.controller';
-import { RestartRequests } from './restart-requests';
 import { SecretsRepository } from './secrets.repository';
 import { SecretsService } from './secrets.service';
 import { WorkspaceSecretsController } from './workspace-secrets.controller';
@@ -12,8 +11,8 @@ import { WorkspaceSecretsController } from './workspace-secrets.controller';
  */
 @Module({
   controllers: [WorkspaceSecretsController, ModelController, GlobalSecretsController],
-  providers: [SecretsRepository, SecretsService, RestartRequests],
-  // Provisioning decrypts the env bundle and subscribes to restart requests.
-  exports: [SecretsService, SecretsRepository, RestartRequests],
+  providers: [SecretsRepository, SecretsService],
+  // Provisioning decrypts the env bundle; create writes secrets in its own transaction.
+  exports: [SecretsService, SecretsRepository],
 })
 export class SecretsModule {}

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { mock, MockProxy } from 'jest-mock-extended';
 import { SecretCipher } from '../../common/crypto/secret-cipher';
 import { ApiError } from '../../common/http/api-error';
-import { RestartRequests } from './restart-requests';
+import { RestartRequests } from '../lifecycle/restart-requests';
 import { SecretMetaRow, SecretValueRow, SecretsRepository } from './secrets.repository';
 import { SecretsService } from './secrets.service';
 

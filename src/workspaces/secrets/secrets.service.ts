@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SecretCipher } from '../../common/crypto/secret-cipher';
 import { internalError, notFound } from '../../common/http/api-error';
-import { RestartRequests } from './restart-requests';
+import { RestartRequests } from '../lifecycle/restart-requests';
 import {
   SealedValue,
   SecretMetaRow,

@@ -1,0 +1,32 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
+import { JsonBody } from '../common/http/json-body.decorator';
+import { WorkspaceIdPipe } from '../common/http/uuid';
+import { parseActivityListQuery } from './activity-list-query';
+import { ActivityView } from './activity-view';
+import { ActivityService } from './activity.service';
+import { ReportActivityDto } from './dto/report-activity.dto';
+
+/** A workspace's activity log: agents append to it, the canvas reads it. */
+@Controller('workspaces/:id/activity')
+@UseGuards(WorkspaceAuthGuard)
+export class ActivityController {
+  constructor(private readonly activity: ActivityService) {}
+
+  @Post()
+  @HttpCode(200)
+  report(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @JsonBody(ReportActivityDto, 'invalid request body') body: ReportActivityDto,
+  ): Promise<{ status: 'logged' }> {
+    return this.activity.report(id, body);
+  }
+
+  @Get()
+  list(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<ActivityView[]> {
+    return this.activity.list(id, parseActivityListQuery(query));
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { internalError } from '../../common/http/api-error';
+import { fromJsonText } from '../json-column';
+import { containsPattern, SessionSearchQuery } from './session-search-query';
+import { SessionSearchRepository, SessionSearchRow } from './session-search.repository';
+
+/** One hit of `GET /workspaces/:id/session-search` (spec 03 §5.4). */
+export interface SessionSearchHit {
+  kind: 'activity';
+  id: string;
+  workspace_id: string;
+  label: string;
+  content: string;
+  method: string;
+  status: string;
+  created_at: Date | null;
+  request_body?: unknown;
+  response_body?: unknown;
+}
+
+/**
+ * Case-insensitive substring search over a workspace's activity rows, newest first. The
+ * reference also searched `agent_memories` (`kind: "memory"`); memories are out of scope here.
+ */
+@Injectable()
+export class SessionSearchService {
+  private readonly logger = new Logger(SessionSearchService.name);
+
+  constructor(private readonly search: SessionSearchRepository) {}
+
+  async find(workspaceId: string, query: SessionSearchQuery): Promise<SessionSearchHit[]> {
+    let rows: SessionSearchRow[];
+    try {
+      rows =
+        query.q === ''
+          ? await this.search.recent(workspaceId, query.limit)
+          : await this.search.matching(workspaceId, containsPattern(query.q), query.limit);
+    } catch (err) {
+      this.logger.error({ err, workspaceId }, 'session search failed');
+      throw internalError('session search failed');
+    }
+    return rows.map(toHit);
+  }
+}
+
+function toHit(row: SessionSearchRow): SessionSearchHit {
+  const { request_body, response_body, ...hit } = row;
+  const out: SessionSearchHit = hit;
+  if (request_body !== null) out.request_body = fromJsonText(request_body);
+  if (response_body !== null) out.response_body = fromJsonText(response_body);
+  return out;
+}
