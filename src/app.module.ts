@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { A2AModule } from './a2a/a2a.module';
 import { ActivityModule } from './activity/activity.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
@@ -46,6 +47,8 @@ export class AppModule {
         // layer 3
         RegistryModule,
         ActivityModule,
+        // layer 4
+        A2AModule,
         // layer 5
         OrgTokensModule,
         OperationsModule,

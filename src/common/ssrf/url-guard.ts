@@ -51,6 +51,17 @@ export class UrlGuard {
     return this.checkResolved(target.hostname, OUTBOUND_RULES, posture);
   }
 
+  /**
+   * The outbound rule for one resolved address, for checks at connect time: an HTTP client
+   * that re-resolves a name after `checkOutboundUrl` must still land on an allowed address
+   * (closes DNS rebinding between the check and the connection).
+   */
+  isAllowedOutboundAddress(text: string): boolean {
+    const address = parseAddress(text);
+    if (!address) return false;
+    return blockedCategory(address, OUTBOUND_RULES, { saas: this.mode.isSaas, dev: this.mode.isDev }) === undefined;
+  }
+
   /** Every address a name resolves to must pass; the reasons never name the address. */
   private async checkResolved(
     hostname: string,

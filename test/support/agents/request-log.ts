@@ -9,7 +9,7 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: string;
   /** The parsed JSON body; undefined when the body is empty or not JSON. */
-  readonly body: unknown;
+  readonly body: any;
 }
 
 /** Every request an agent received, in arrival order, plus a way to await the next ones. */

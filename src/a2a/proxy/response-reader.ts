@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+
+export type ReadOutcome =
+  | { readonly complete: true; readonly bytes: Buffer }
+  /** Over the cap: what was read, and the rest still to stream. */
+  | { readonly complete: false; readonly head: Buffer; readonly rest: Readable };
+
+/**
+ * Reads an agent's reply up to `cap` bytes, calling `onChunk` for each piece (a reply that is
+ * still arriving keeps the dispatch alive). A reply larger than the cap is not truncated:
+ * the caller streams the remainder instead.
+ */
+export async function readReply(
+  body: Readable,
+  cap: number,
+  onChunk: () => void,
+): Promise<ReadOutcome> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    onChunk();
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size > cap) return { complete: false, head: Buffer.concat(chunks), rest: body };
+  }
+  return { complete: true, bytes: Buffer.concat(chunks, size) };
+}
+
+/** The last `data:` event of an SSE transcript that parses as JSON (the stream's final state). */
+export function lastSseJson(transcript: string): unknown {
+  let last: unknown = null;
+  for (const line of transcript.split('\n')) {
+    if (!line.startsWith('data:')) continue;
+    try {
+      last = JSON.parse(line.slice(5).trim());
+    } catch {
+      // not JSON: keep the previous event
+    }
+  }
+  return last;
+}
+
+export function parseJsonOrNull(bytes: Buffer | undefined): unknown {
+  if (!bytes || bytes.length === 0) return null;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
