@@ -235,7 +235,7 @@ describe('events', () => {
   describe('across replicas', () => {
     let second: TestApp;
     beforeAll(async () => {
-      second = await startTestApp(db.url);
+      second = await startTestApp(db.url, { ADMIN_TOKEN: ADMIN });
     });
     afterAll(async () => {
       await second.close();
@@ -253,6 +253,21 @@ describe('events', () => {
         await second.get(PgEventRelay).drained();
         const mine = ws.frames.filter((f) => f.workspace_id === id);
         expect(mine.map((f) => f.payload.n)).toEqual([1, 2, 3]);
+      } finally {
+        await ws.close();
+      }
+    });
+
+    it('a WebSocket client of one instance sees the event of an HTTP call made to the other', async () => {
+      const ws = await TestWsClient.connect(app.baseUrl);
+      try {
+        const res = await second.http.withBearer(ADMIN).post('/workspaces', { name: 'Made on B', tier: 2 });
+        expect(res.status).toBe(201);
+        const frame = await ws.nextEvent('WORKSPACE_PROVISIONING', res.body.id);
+        expect(frame.payload).toEqual({ name: 'Made on B', tier: 2, runtime: 'langgraph' });
+        // The history is shared too: A lists what B recorded.
+        const history = await admin().get(`/events/${res.body.id}`);
+        expect(history.body.map((e: any) => e.event_type)).toContain('WORKSPACE_PROVISIONING');
       } finally {
         await ws.close();
       }
