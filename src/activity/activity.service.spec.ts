@@ -1,24 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { mock, MockProxy } from 'jest-mock-extended';
-import { ApiError } from '../common/http/api-error';
 import { ActivityLogger } from './activity-logger';
 import { ActivityRow, ActivityRepository } from './activity.repository';
 import { ActivityService } from './activity.service';
 import { ReportActivityDto } from './dto/report-activity.dto';
+import { apiFailure as failure } from '../../test/support/unit';
 
 const WS = '7f0c9a52-8f0e-4d8a-9d35-6c1e7e0f4a21';
 const OTHER = '2b1e4c0a-3f5d-4e6a-8b7c-9d0e1f2a3b4c';
 const INVALID_TYPE =
   'invalid activity_type, must be one of: a2a_send, a2a_receive, task_update, agent_log, skill_promotion, memory_write, error';
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return [(error as ApiError).status, (error as ApiError).body];
-}
 
 function dto(fields: Partial<ReportActivityDto>): ReportActivityDto {
   return Object.assign(new ReportActivityDto(), { activity_type: 'agent_log', ...fields });

@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { unauthorized } from '../http/api-error';
-import { AuthContext, AuthedRequest } from './auth-context';
+import { AuthContext, AuthedRequest, AuthenticatingGuard, orgTokenContext } from './auth-context';
 import { orUnavailable } from './auth-errors';
 import { bearerToken, secretEquals } from './bearer';
 import { CredentialRepository } from './credential.repository';
@@ -14,20 +14,16 @@ import { hashToken } from './token-codec';
  * is required. Origin/Referer never authenticate here.
  */
 @Injectable()
-export class AdminAuthGuard implements CanActivate {
+export class AdminAuthGuard extends AuthenticatingGuard {
   constructor(
     private readonly config: AppConfig,
     private readonly credentials: CredentialRepository,
     private readonly sessions: SessionVerifier,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
-    req.auth = await this.authenticate(req);
-    return true;
+  ) {
+    super();
   }
 
-  private async authenticate(req: AuthedRequest): Promise<AuthContext> {
+  protected async authenticate(req: AuthedRequest): Promise<AuthContext> {
     const adminToken = this.config.adminToken;
     // With ADMIN_TOKEN set neither the fresh-install nor the dev-mode hatch can open, so the
     // probe is skipped.
@@ -45,12 +41,7 @@ export class AdminAuthGuard implements CanActivate {
 
     const credential = await orUnavailable(this.credentials.lookup(hashToken(token), null));
     if (credential?.kind === 'org') {
-      return {
-        via: 'org-token',
-        orgTokenId: credential.tokenId,
-        orgTokenPrefix: credential.prefix,
-        orgId: credential.orgId ?? undefined,
-      };
+      return orgTokenContext(credential);
     }
     // Deprecated path kept for parity: without ADMIN_TOKEN any live workspace token is admin.
     if (credential?.kind === 'workspace' && adminToken === '') {

@@ -7,26 +7,20 @@ import { WorkspaceAuthGuard } from './workspace-auth.guard';
 import { WorkspaceTokens } from './workspace-tokens.service';
 import { WorkspaceTokensRepository } from './workspace-tokens.repository';
 
+const AUTH_PROVIDERS = [
+  CredentialRepository,
+  WorkspaceTokensRepository,
+  WorkspaceTokens,
+  SessionVerifier,
+  AdminAuthGuard,
+  WorkspaceAuthGuard,
+  CanvasOrBearerGuard,
+];
+
 /** Tokens and the auth guards every feature module uses. */
 @Global()
 @Module({
-  providers: [
-    CredentialRepository,
-    WorkspaceTokensRepository,
-    WorkspaceTokens,
-    SessionVerifier,
-    AdminAuthGuard,
-    WorkspaceAuthGuard,
-    CanvasOrBearerGuard,
-  ],
-  exports: [
-    CredentialRepository,
-    WorkspaceTokensRepository,
-    WorkspaceTokens,
-    SessionVerifier,
-    AdminAuthGuard,
-    WorkspaceAuthGuard,
-    CanvasOrBearerGuard,
-  ],
+  providers: AUTH_PROVIDERS,
+  exports: AUTH_PROVIDERS,
 })
 export class AuthModule {}

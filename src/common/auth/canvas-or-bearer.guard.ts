@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { unauthorized } from '../http/api-error';
-import { AuthContext, AuthedRequest } from './auth-context';
+import { AuthContext, AuthedRequest, AuthenticatingGuard } from './auth-context';
 import { orUnavailable } from './auth-errors';
 import { bearerToken, secretEquals } from './bearer';
 import { isAllowedCanvasOrigin, isSameOriginCanvas } from './canvas-origin';
@@ -14,19 +14,15 @@ import { hashToken } from './token-codec';
  * accepted here) or a canvas origin. An invalid bearer never falls through to the origin.
  */
 @Injectable()
-export class CanvasOrBearerGuard implements CanActivate {
+export class CanvasOrBearerGuard extends AuthenticatingGuard {
   constructor(
     private readonly config: AppConfig,
     private readonly credentials: CredentialRepository,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
-    req.auth = await this.authenticate(req);
-    return true;
+  ) {
+    super();
   }
 
-  private async authenticate(req: AuthedRequest): Promise<AuthContext> {
+  protected async authenticate(req: AuthedRequest): Promise<AuthContext> {
     if (!(await orUnavailable(this.credentials.anyLiveWorkspaceToken())))
       return { via: 'fresh-install' };
 

@@ -30,7 +30,9 @@ export function requireOwnTokenIfAny(
   workspaceId: string,
   authorization: string | string[] | undefined,
 ): Promise<void> {
-  return enforceTokenGate(tokens, workspaceId, authorization, () => internalError('auth check failed'));
+  return enforceTokenGate(tokens, workspaceId, authorization, () =>
+    internalError('auth check failed'),
+  );
 }
 
 /** The registry's gate on register / heartbeat / update-card (keyed by the body's id). */

@@ -1,8 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { unauthorized } from '../http/api-error';
 import { parseUuid } from '../http/uuid';
-import { AuthContext, AuthedRequest } from './auth-context';
+import { AuthContext, AuthedRequest, AuthenticatingGuard, orgTokenContext } from './auth-context';
 import { orUnavailable } from './auth-errors';
 import { bearerToken, secretEquals } from './bearer';
 import { isSameOriginCanvas } from './canvas-origin';
@@ -18,19 +18,15 @@ const NO_WORKSPACE = '00000000-0000-0000-0000-000000000000';
  * without a bearer costs no database access.
  */
 @Injectable()
-export class WorkspaceAuthGuard implements CanActivate {
+export class WorkspaceAuthGuard extends AuthenticatingGuard {
   constructor(
     private readonly config: AppConfig,
     private readonly credentials: CredentialRepository,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
-    req.auth = await this.authenticate(req);
-    return true;
+  ) {
+    super();
   }
 
-  private async authenticate(req: AuthedRequest): Promise<AuthContext> {
+  protected async authenticate(req: AuthedRequest): Promise<AuthContext> {
     const rawId = String(req.params.id ?? '');
     if (rawId === '') throw unauthorized('missing workspace ID');
 
@@ -42,12 +38,7 @@ export class WorkspaceAuthGuard implements CanActivate {
         this.credentials.lookup(hashToken(token), workspaceId),
       );
       if (credential?.kind === 'org') {
-        return {
-          via: 'org-token',
-          orgTokenId: credential.tokenId,
-          orgTokenPrefix: credential.prefix,
-          orgId: credential.orgId ?? undefined,
-        };
+        return orgTokenContext(credential);
       }
       if (credential?.kind === 'workspace')
         return { via: 'workspace-token', workspaceId: credential.workspaceId };

@@ -62,8 +62,14 @@ export class WorkspaceTokensRepository {
     return (await this.db.one<{ live: boolean }>(HAS_LIVE, [workspaceId]))?.live ?? false;
   }
 
-  async gate(workspaceId: string, tokenHash: Buffer | null): Promise<{ hasLive: boolean; valid: boolean }> {
-    const row = await this.db.one<{ has_live: boolean; valid: boolean }>(GATE, [workspaceId, tokenHash]);
+  async gate(
+    workspaceId: string,
+    tokenHash: Buffer | null,
+  ): Promise<{ hasLive: boolean; valid: boolean }> {
+    const row = await this.db.one<{ has_live: boolean; valid: boolean }>(GATE, [
+      workspaceId,
+      tokenHash,
+    ]);
     return { hasLive: row?.has_live ?? false, valid: row?.valid ?? false };
   }
 

@@ -47,7 +47,10 @@ export class WorkspaceTokens {
    * bearer, in one round trip. Database errors propagate: callers fail closed.
    */
   async gate(workspaceId: string, token: string): Promise<TokenGate> {
-    const { hasLive, valid } = await this.tokens.gate(workspaceId, token === '' ? null : hashToken(token));
+    const { hasLive, valid } = await this.tokens.gate(
+      workspaceId,
+      token === '' ? null : hashToken(token),
+    );
     if (!hasLive) return 'open';
     if (token === '') return 'missing';
     return valid ? 'valid' : 'invalid';

@@ -1,22 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { mock, MockProxy } from 'jest-mock-extended';
 import { hashToken } from '../../common/auth/token-codec';
-import { ApiError } from '../../common/http/api-error';
 import { NewOrgToken, OrgTokenRow, OrgTokensRepository } from './org-tokens.repository';
 import { OrgTokensService } from './org-tokens.service';
+import { apiFailure as failure } from '../../../test/support/unit';
 
 const TOKEN_ID = '1b2c3d4e-0000-4000-8000-000000000001';
 const ORG = '3b0c6a52-8f0e-4d8a-9d35-6c1e7e0f4a21';
 const ADMIN = { createdBy: 'admin-token', orgId: null };
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return [(error as ApiError).status, (error as ApiError).body];
-}
 
 describe('OrgTokensService', () => {
   let repo: MockProxy<OrgTokensRepository>;

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { mock, MockProxy } from 'jest-mock-extended';
-import { ApiError } from '../../common/http/api-error';
 import { FakeHostResolver } from '../../common/ssrf/testing/fake-host-resolver';
 import { urlGuardFor } from '../../common/ssrf/testing/url-guard-for';
 import { WorkspaceAccess } from '../access/workspace-access';
 import { DiscoveryAuth } from './discovery-auth';
 import { DiscoveryRepository, DiscoveryRow } from './discovery.repository';
 import { DiscoveryService, toDockerHost } from './discovery.service';
+import { apiFailure as failure } from '../../../test/support/unit';
 
 const CALLER = '0c000000-0000-4000-8000-000000000001';
 const TARGET = '0c000000-0000-4000-8000-000000000002';
@@ -22,15 +22,6 @@ const row = (id: string, fields: Partial<DiscoveryRow> = {}): DiscoveryRow => ({
   status: 'online',
   ...fields,
 });
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return [(err as ApiError).status, (err as ApiError).body];
-}
 
 describe('DiscoveryService', () => {
   let repository: MockProxy<DiscoveryRepository>;

@@ -1,19 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { mock, MockProxy } from 'jest-mock-extended';
-import { ApiError } from '../../common/http/api-error';
 import { BudgetRepository } from './budget.repository';
 import { BudgetService } from './budget.service';
+import { apiFailure as failure } from '../../../test/support/unit';
 
 const WS = '7f0c9a52-8f0e-4d8a-9d35-6c1e7e0f4a21';
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return [(error as ApiError).status, (error as ApiError).body];
-}
 
 describe('BudgetService', () => {
   let repo: MockProxy<BudgetRepository>;

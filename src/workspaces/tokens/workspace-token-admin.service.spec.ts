@@ -5,21 +5,12 @@ import {
   TokenListRow,
   WorkspaceTokensRepository,
 } from '../../common/auth/workspace-tokens.repository';
-import { ApiError } from '../../common/http/api-error';
 import { TokenWorkspacesRepository } from './token-workspaces.repository';
 import { WorkspaceTokenAdmin } from './workspace-token-admin.service';
+import { apiFailure as failure } from '../../../test/support/unit';
 
 const WS = '7f0c9a52-8f0e-4d8a-9d35-6c1e7e0f4a21';
 const TOKEN_ID = '1b2c3d4e-0000-4000-8000-000000000001';
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return [(error as ApiError).status, (error as ApiError).body];
-}
 
 describe('WorkspaceTokenAdmin', () => {
   let tokens: MockProxy<WorkspaceTokensRepository>;

@@ -1,17 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { mock, MockProxy } from 'jest-mock-extended';
-import { ApiError } from '../../common/http/api-error';
 import { ViewportRepository } from './viewport.repository';
 import { ViewportService } from './viewport.service';
-
-async function failure(promise: Promise<unknown>): Promise<[number, unknown]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return [(error as ApiError).status, (error as ApiError).body];
-}
+import { apiFailure as failure } from '../../../test/support/unit';
 
 describe('ViewportService', () => {
   let repo: MockProxy<ViewportRepository>;

@@ -1,0 +1,110 @@
+import { MockProxy } from 'jest-mock-extended';
+import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
+import { EventEmitter } from '../../events/event-emitter.port';
+import { apiFailure, createUnit, quietLogs, UnitUnderTest } from '../../../test/support/unit';
+import { RegistryRepository } from '../registry.repository';
+import { HeartbeatHooks } from './heartbeat-hooks';
+import { HeartbeatService, MONTHLY_SPEND_CAP } from './heartbeat.service';
+import { RuntimeOverrides } from './runtime-overrides';
+
+const WS = '9a1c7e55-1111-4aaa-8bbb-000000000001';
+
+describe('HeartbeatService', () => {
+  quietLogs();
+  let unit: UnitUnderTest<HeartbeatService>;
+  let registry: MockProxy<RegistryRepository>;
+  const overrides = new RuntimeOverrides();
+
+  beforeEach(async () => {
+    overrides.reset();
+    unit = await createUnit(HeartbeatService, [{ provide: RuntimeOverrides, useValue: overrides }]);
+    registry = unit.mock(RegistryRepository);
+    unit.mock(WorkspaceTokens).gate.mockResolvedValue('open');
+    registry.heartbeat.mockResolvedValue({
+      previous_task: '',
+      status: 'online',
+      max_concurrent_tasks: 2,
+    });
+  });
+
+  it('costs one gate query and one write when nothing changes', async () => {
+    expect(await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5 }, 'Bearer t')).toEqual({
+      status: 'ok',
+    });
+    expect(unit.mock(WorkspaceTokens).gate).toHaveBeenCalledTimes(1);
+    expect(registry.heartbeat).toHaveBeenCalledTimes(1);
+    expect(registry.transition).not.toHaveBeenCalled();
+    expect(unit.mock(EventEmitter).recordAndBroadcast).not.toHaveBeenCalled();
+    expect(unit.mock(EventEmitter).broadcastOnly.mock.calls).toEqual([
+      ['WORKSPACE_HEARTBEAT', WS, { active_tasks: 0, uptime_seconds: 5 }],
+    ]);
+    expect(unit.mock(HeartbeatHooks).emit).toHaveBeenCalledWith({
+      workspaceId: WS,
+      activeTasks: 0,
+      maxConcurrentTasks: 2,
+    });
+  });
+
+  it('writes a degrade with a guarded transition and records its event before the heartbeat', async () => {
+    registry.transition.mockResolvedValue(true);
+    await unit.sut.heartbeat(
+      { workspace_id: WS, uptime_seconds: 5, error_rate: 0.7, current_task: 'x' },
+      undefined,
+    );
+    expect(registry.transition).toHaveBeenCalledWith(WS, 'online', 'degraded');
+    expect(unit.mock(EventEmitter).recordAndBroadcast).toHaveBeenCalledWith(
+      'WORKSPACE_DEGRADED',
+      WS,
+      { error_rate: 0.7, sample_error: '' },
+    );
+    expect(unit.mock(EventEmitter).broadcastOnly.mock.calls.map((c) => c[0])).toEqual([
+      'TASK_UPDATED',
+      'WORKSPACE_HEARTBEAT',
+    ]);
+  });
+
+  it('sends no event when the guarded transition lost a race', async () => {
+    registry.transition.mockResolvedValue(false);
+    await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5, error_rate: 0.9 }, undefined);
+    expect(unit.mock(EventEmitter).recordAndBroadcast).not.toHaveBeenCalled();
+  });
+
+  it('clamps the spend and treats an uptime of 0 as a task push', async () => {
+    await unit.sut.heartbeat(
+      { workspace_id: WS, monthly_spend: Number.MAX_SAFE_INTEGER },
+      undefined,
+    );
+    expect(registry.heartbeat).toHaveBeenCalledWith(
+      expect.objectContaining({ monthlySpend: MONTHLY_SPEND_CAP }),
+      true,
+    );
+  });
+
+  it('does not evaluate status or notify hooks for an unknown or removed workspace', async () => {
+    registry.heartbeat.mockResolvedValue(undefined);
+    await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5, current_task: 'y' }, undefined);
+    expect(registry.transition).not.toHaveBeenCalled();
+    expect(unit.mock(HeartbeatHooks).emit).not.toHaveBeenCalled();
+    expect(unit.mock(EventEmitter).broadcastOnly.mock.calls.map((c) => c[0])).toEqual([
+      'TASK_UPDATED',
+      'WORKSPACE_HEARTBEAT',
+    ]);
+  });
+
+  it('fails closed with 503 when the token gate cannot be read, writing nothing', async () => {
+    unit.mock(WorkspaceTokens).gate.mockRejectedValue(new Error('db down'));
+    expect(await apiFailure(unit.sut.heartbeat({ workspace_id: WS }, undefined))).toEqual([
+      503,
+      { error: 'platform datastore unavailable — retry shortly', code: 'platform_unavailable' },
+    ]);
+    expect(registry.heartbeat).not.toHaveBeenCalled();
+  });
+
+  it('answers 500 failed to update when the write fails', async () => {
+    registry.heartbeat.mockRejectedValue(new Error('boom'));
+    expect(await apiFailure(unit.sut.heartbeat({ workspace_id: WS }, undefined))).toEqual([
+      500,
+      { error: 'failed to update' },
+    ]);
+  });
+});
