@@ -27,7 +27,9 @@ export class HeartbeatHooks {
     for (const listener of this.listeners) {
       Promise.resolve()
         .then(() => listener(signal))
-        .catch((err) => this.logger.error({ err, workspaceId: signal.workspaceId }, 'heartbeat listener failed'));
+        .catch((err) =>
+          this.logger.error({ err, workspaceId: signal.workspaceId }, 'heartbeat listener failed'),
+        );
     }
   }
 }

@@ -64,7 +64,10 @@ export class HeartbeatService {
     if (result) await this.applyStatus(id, result, dto, partial);
 
     if (currentTask !== (result?.previous_task ?? '')) {
-      this.events.broadcastOnly('TASK_UPDATED', id, { current_task: currentTask, active_tasks: activeTasks });
+      this.events.broadcastOnly('TASK_UPDATED', id, {
+        current_task: currentTask,
+        active_tasks: activeTasks,
+      });
     }
     // Always, even for unknown workspaces: it is what keeps A2A idle timers alive.
     this.events.broadcastOnly('WORKSPACE_HEARTBEAT', id, {
@@ -72,15 +75,29 @@ export class HeartbeatService {
       uptime_seconds: dto.uptime_seconds ?? 0,
     });
     if (result) {
-      this.hooks.emit({ workspaceId: id, activeTasks, maxConcurrentTasks: result.max_concurrent_tasks ?? 1 });
+      this.hooks.emit({
+        workspaceId: id,
+        activeTasks,
+        maxConcurrentTasks: result.max_concurrent_tasks ?? 1,
+      });
     }
     return { status: 'ok' };
   }
 
-  private async applyStatus(id: string, result: HeartbeatResult, dto: HeartbeatDto, partial: boolean): Promise<void> {
+  private async applyStatus(
+    id: string,
+    result: HeartbeatResult,
+    dto: HeartbeatDto,
+    partial: boolean,
+  ): Promise<void> {
     const transition = statusTransition(
       result.status,
-      { errorRate: dto.error_rate ?? 0, sampleError: dto.sample_error ?? '', runtimeState: dto.runtime_state ?? '', partial },
+      {
+        errorRate: dto.error_rate ?? 0,
+        sampleError: dto.sample_error ?? '',
+        runtimeState: dto.runtime_state ?? '',
+        partial,
+      },
       this.overrides.hasCapability(id, 'status_mgmt'),
     );
     if (!transition) return;

@@ -60,7 +60,9 @@ export class RuntimeOverrides {
   }
 
   private update(workspaceId: string, change: (entry: Overrides) => Overrides): void {
-    const next = change(this.entries.get(workspaceId) ?? { idleTimeoutMs: 0, capabilities: NO_CAPABILITIES });
+    const next = change(
+      this.entries.get(workspaceId) ?? { idleTimeoutMs: 0, capabilities: NO_CAPABILITIES },
+    );
     // An entry with nothing declared is dropped rather than kept as an empty husk.
     if (next.idleTimeoutMs <= 0 && next.capabilities.size === 0) this.entries.delete(workspaceId);
     else this.entries.set(workspaceId, next);

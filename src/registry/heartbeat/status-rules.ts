@@ -52,7 +52,12 @@ export function statusTransition(
     case 'offline':
       return { from: 'offline', to: 'online', event: 'WORKSPACE_ONLINE', payload: {} };
     case 'provisioning':
-      return { from: 'provisioning', to: 'online', event: 'WORKSPACE_ONLINE', payload: { recovered_from: 'provisioning' } };
+      return {
+        from: 'provisioning',
+        to: 'online',
+        event: 'WORKSPACE_ONLINE',
+        payload: { recovered_from: 'provisioning' },
+      };
     default:
       return undefined;
   }
