@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { applyGlobalMiddleware } from './common/middleware/global-middleware';
+import { HTTP_LOGGER } from './common/observability/http-logger';
 import { AppConfig } from './config/app-config';
 
 export const APP_OPTIONS: NestApplicationOptions = {
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 /** Everything an application needs around its modules; shared with test apps built from overrides. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
+  app.use(app.get(HTTP_LOGGER));
   applyGlobalMiddleware(app);
   app.disable('x-powered-by');
   app.set('trust proxy', false);

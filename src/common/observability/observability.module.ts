@@ -1,32 +1,34 @@
 import { Global, Module } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { MetricsRegistry } from '../metrics/metrics-registry';
+import { createHttpLogger, HTTP_LOGGER } from './http-logger';
 
-/** Paths polled so often (every workspace, every 30 s) that a success is only worth a debug line. */
-const CHATTY_PATHS = new Set(['/registry/heartbeat', '/health', '/metrics']);
+const httpLoggerProvider = {
+  provide: HTTP_LOGGER,
+  inject: [AppConfig],
+  useFactory: createHttpLogger,
+};
 
+/**
+ * Structured logs (pino) and metrics. The access-log middleware is created here and mounted
+ * by `configureApp` ahead of everything else; nestjs-pino reuses its per-request logger.
+ */
 @Global()
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
-            if (err || res.statusCode >= 500) return 'error';
-            if (res.statusCode >= 400) return 'warn';
-            return CHATTY_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
-          },
-          // Bearer tokens and cookies never reach the logs.
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-        },
+      providers: [httpLoggerProvider],
+      inject: [HTTP_LOGGER],
+      // pino-http's custom-level typing is narrower than what nestjs-pino accepts; same logger.
+      useFactory: (http: ReturnType<typeof createHttpLogger>) => ({
+        pinoHttp: { logger: http.logger as unknown as Logger },
+        useExisting: true,
       }),
     }),
   ],
-  providers: [MetricsRegistry],
-  exports: [MetricsRegistry],
+  providers: [MetricsRegistry, httpLoggerProvider],
+  exports: [MetricsRegistry, HTTP_LOGGER],
 })
 export class ObservabilityModule {}
