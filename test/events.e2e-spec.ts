@@ -261,7 +261,9 @@ describe('events', () => {
     it('a WebSocket client of one instance sees the event of an HTTP call made to the other', async () => {
       const ws = await TestWsClient.connect(app.baseUrl);
       try {
-        const res = await second.http.withBearer(ADMIN).post('/workspaces', { name: 'Made on B', tier: 2 });
+        const res = await second.http
+          .withBearer(ADMIN)
+          .post('/workspaces', { name: 'Made on B', tier: 2 });
         expect(res.status).toBe(201);
         const frame = await ws.nextEvent('WORKSPACE_PROVISIONING', res.body.id);
         expect(frame.payload).toEqual({ name: 'Made on B', tier: 2, runtime: 'langgraph' });

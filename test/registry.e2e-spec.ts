@@ -6,7 +6,12 @@ import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
 
-const AGENT_CARD = { name: 'Agent', description: 'd', version: '0.1.0', skills: [{ id: 's', name: 'S' }] };
+const AGENT_CARD = {
+  name: 'Agent',
+  description: 'd',
+  version: '0.1.0',
+  skills: [{ id: 's', name: 'S' }],
+};
 
 describe('registry: register, heartbeat, update-card', () => {
   const db = useTestDatabase();
@@ -14,10 +19,12 @@ describe('registry: register, heartbeat, update-card', () => {
   const row = async (id: string) =>
     (await db.query<any>('SELECT * FROM workspaces WHERE id = $1', [id]))[0];
   const liveTokens = async (id: string) =>
-    (await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL',
-      [id],
-    ))[0].n;
+    (
+      await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL',
+        [id],
+      )
+    )[0].n;
   let ws: TestWsClient;
   beforeEach(async () => {
     ws = await TestWsClient.connect(app.baseUrl);
@@ -27,11 +34,23 @@ describe('registry: register, heartbeat, update-card', () => {
   describe('POST /registry/register', () => {
     it('creates an unknown workspace online, stores the card, and hands out its first token once', async () => {
       const id = randomUUID();
-      const res = await app.http.post('/registry/register', { id, url: 'http://localhost:9001', agent_card: AGENT_CARD });
+      const res = await app.http.post('/registry/register', {
+        id,
+        url: 'http://localhost:9001',
+        agent_card: AGENT_CARD,
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'registered', auth_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      expect(res.body).toEqual({
+        status: 'registered',
+        auth_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
       const stored = await row(id);
-      expect(stored).toMatchObject({ name: id, status: 'online', url: 'http://localhost:9001', agent_card: AGENT_CARD });
+      expect(stored).toMatchObject({
+        name: id,
+        status: 'online',
+        url: 'http://localhost:9001',
+        agent_card: AGENT_CARD,
+      });
       expect(stored.last_heartbeat_at).not.toBeNull();
       const event = await ws.nextEvent('WORKSPACE_ONLINE', id);
       expect(event.payload).toEqual({ url: 'http://localhost:9001', agent_card: AGENT_CARD });
@@ -46,15 +65,31 @@ describe('registry: register, heartbeat, update-card', () => {
 
     it('moves any non-removed status to online and keeps a provisioner-assigned loopback URL', async () => {
       const id = await insertWorkspace(db, { status: 'failed', url: 'http://127.0.0.1:32801' });
-      const res = await app.http.post('/registry/register', { id, url: 'http://localhost:8000', agent_card: null });
+      const res = await app.http.post('/registry/register', {
+        id,
+        url: 'http://localhost:8000',
+        agent_card: null,
+      });
       expect(res.status).toBe(200);
-      expect(await row(id)).toMatchObject({ status: 'online', url: 'http://127.0.0.1:32801', internal_url: 'http://localhost:8000', agent_card: null });
-      expect((await ws.nextEvent('WORKSPACE_ONLINE', id)).payload).toEqual({ url: 'http://127.0.0.1:32801', agent_card: null });
+      expect(await row(id)).toMatchObject({
+        status: 'online',
+        url: 'http://127.0.0.1:32801',
+        internal_url: 'http://localhost:8000',
+        agent_card: null,
+      });
+      expect((await ws.nextEvent('WORKSPACE_ONLINE', id)).payload).toEqual({
+        url: 'http://127.0.0.1:32801',
+        agent_card: null,
+      });
     });
 
     it('refuses to resurrect a removed workspace: no token, no event', async () => {
       const id = await insertWorkspace(db, { status: 'removed' });
-      const res = await app.http.post('/registry/register', { id, url: 'http://localhost:9002', agent_card: {} });
+      const res = await app.http.post('/registry/register', {
+        id,
+        url: 'http://localhost:9002',
+        agent_card: {},
+      });
       expect(res.status).toBe(410);
       expect(res.body).toEqual({ error: 'workspace removed' });
       expect((await row(id)).status).toBe('removed');
@@ -66,15 +101,29 @@ describe('registry: register, heartbeat, update-card', () => {
     it('requires the workspace token once it has one (hijack blocked, nothing written)', async () => {
       const id = await insertWorkspace(db, { status: 'offline', url: 'http://localhost:1' });
       const token = await insertToken(db, id);
-      const missing = await app.http.post('/registry/register', { id, url: 'http://localhost:666', agent_card: {} });
+      const missing = await app.http.post('/registry/register', {
+        id,
+        url: 'http://localhost:666',
+        agent_card: {},
+      });
       expect(missing.status).toBe(401);
       expect(missing.body).toEqual({ error: 'missing workspace auth token' });
-      const wrong = await app.http.withBearer('x'.repeat(43)).post('/registry/register', { id, url: 'http://localhost:666', agent_card: {} });
+      const wrong = await app.http
+        .withBearer('x'.repeat(43))
+        .post('/registry/register', { id, url: 'http://localhost:666', agent_card: {} });
       expect(wrong.body).toEqual({ error: 'invalid workspace auth token' });
       const other = await insertToken(db, await insertWorkspace(db));
-      expect((await app.http.withBearer(other).post('/registry/register', { id, url: 'http://localhost:666', agent_card: {} })).status).toBe(401);
+      expect(
+        (
+          await app.http
+            .withBearer(other)
+            .post('/registry/register', { id, url: 'http://localhost:666', agent_card: {} })
+        ).status,
+      ).toBe(401);
       expect(await row(id)).toMatchObject({ status: 'offline', url: 'http://localhost:1' });
-      const ok = await app.http.withBearer(token).post('/registry/register', { id, url: 'http://localhost:7', agent_card: {} });
+      const ok = await app.http
+        .withBearer(token)
+        .post('/registry/register', { id, url: 'http://localhost:7', agent_card: {} });
       expect(ok.status).toBe(200);
     });
 
@@ -111,21 +160,45 @@ describe('registry: register, heartbeat, update-card', () => {
     it('checks the URL before the token (a bad URL is a 400 even without credentials)', async () => {
       const id = await insertWorkspace(db);
       await insertToken(db, id);
-      const res = await app.http.post('/registry/register', { id, url: 'http://127.0.0.1:1', agent_card: {} });
+      const res = await app.http.post('/registry/register', {
+        id,
+        url: 'http://127.0.0.1:1',
+        agent_card: {},
+      });
       expect(res.status).toBe(400);
     });
   });
 
   describe('POST /registry/heartbeat', () => {
     const beat = (body: Record<string, unknown>, token?: string) =>
-      (token ? app.http.withBearer(token) : app.http).post('/registry/heartbeat', { uptime_seconds: 60, ...body });
+      (token ? app.http.withBearer(token) : app.http).post('/registry/heartbeat', {
+        uptime_seconds: 60,
+        ...body,
+      });
 
     it('records every field and answers ok', async () => {
       const id = await insertWorkspace(db, { status: 'online' });
-      const res = await beat({ workspace_id: id, error_rate: 0.2, sample_error: 'slow', active_tasks: 2, uptime_seconds: 120, current_task: 'build', monthly_spend: 1234, unknown_field: true });
+      const res = await beat({
+        workspace_id: id,
+        error_rate: 0.2,
+        sample_error: 'slow',
+        active_tasks: 2,
+        uptime_seconds: 120,
+        current_task: 'build',
+        monthly_spend: 1234,
+        unknown_field: true,
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ status: 'ok' });
-      expect(await row(id)).toMatchObject({ last_error_rate: 0.2, last_sample_error: 'slow', active_tasks: 2, uptime_seconds: 120, current_task: 'build', monthly_spend: '1234', status: 'online' });
+      expect(await row(id)).toMatchObject({
+        last_error_rate: 0.2,
+        last_sample_error: 'slow',
+        active_tasks: 2,
+        uptime_seconds: 120,
+        current_task: 'build',
+        monthly_spend: '1234',
+        status: 'online',
+      });
     });
 
     it('broadcasts TASK_UPDATED only when the task changed, then always WORKSPACE_HEARTBEAT', async () => {
@@ -133,7 +206,12 @@ describe('registry: register, heartbeat, update-card', () => {
       await beat({ workspace_id: id, current_task: 'a', active_tasks: 1 });
       await beat({ workspace_id: id, current_task: 'b', active_tasks: 1 });
       await beat({ workspace_id: id, active_tasks: 0 });
-      await ws.next((f) => f.workspace_id === id && f.event === 'WORKSPACE_HEARTBEAT' && f.payload.active_tasks === 0);
+      await ws.next(
+        (f) =>
+          f.workspace_id === id &&
+          f.event === 'WORKSPACE_HEARTBEAT' &&
+          f.payload.active_tasks === 0,
+      );
       const mine = ws.frames.filter((f) => f.workspace_id === id).map((f) => [f.event, f.payload]);
       expect(mine).toEqual([
         ['WORKSPACE_HEARTBEAT', { active_tasks: 1, uptime_seconds: 60 }],
@@ -156,9 +234,27 @@ describe('registry: register, heartbeat, update-card', () => {
 
     describe('status rules', () => {
       it.each([
-        ['online', { error_rate: 0.5 }, 'degraded', 'WORKSPACE_DEGRADED', { error_rate: 0.5, sample_error: '' }],
-        ['online', { error_rate: 0.8, sample_error: 'boom' }, 'degraded', 'WORKSPACE_DEGRADED', { error_rate: 0.8, sample_error: 'boom' }],
-        ['online', { runtime_state: 'wedged', sample_error: 'stuck' }, 'degraded', 'WORKSPACE_DEGRADED', { runtime_state: 'wedged', sample_error: 'stuck' }],
+        [
+          'online',
+          { error_rate: 0.5 },
+          'degraded',
+          'WORKSPACE_DEGRADED',
+          { error_rate: 0.5, sample_error: '' },
+        ],
+        [
+          'online',
+          { error_rate: 0.8, sample_error: 'boom' },
+          'degraded',
+          'WORKSPACE_DEGRADED',
+          { error_rate: 0.8, sample_error: 'boom' },
+        ],
+        [
+          'online',
+          { runtime_state: 'wedged', sample_error: 'stuck' },
+          'degraded',
+          'WORKSPACE_DEGRADED',
+          { runtime_state: 'wedged', sample_error: 'stuck' },
+        ],
         ['degraded', { error_rate: 0.05 }, 'online', 'WORKSPACE_ONLINE', {}],
         ['offline', { error_rate: 0.9 }, 'online', 'WORKSPACE_ONLINE', {}],
         ['provisioning', {}, 'online', 'WORKSPACE_ONLINE', { recovered_from: 'provisioning' }],
@@ -167,7 +263,10 @@ describe('registry: register, heartbeat, update-card', () => {
         await beat({ workspace_id: id, ...report });
         expect((await row(id)).status).toBe(to);
         expect((await ws.nextEvent(event, id)).payload).toEqual(payload);
-        const recorded = await db.query<any>('SELECT event_type, payload FROM structure_events WHERE workspace_id = $1', [id]);
+        const recorded = await db.query<any>(
+          'SELECT event_type, payload FROM structure_events WHERE workspace_id = $1',
+          [id],
+        );
         expect(recorded).toEqual([{ event_type: event, payload }]);
       });
 
@@ -184,15 +283,24 @@ describe('registry: register, heartbeat, update-card', () => {
         const id = await insertWorkspace(db, { status });
         await beat({ workspace_id: id, ...report });
         expect((await row(id)).status).toBe(status);
-        expect(await db.query('SELECT 1 FROM structure_events WHERE workspace_id = $1', [id])).toEqual([]);
+        expect(
+          await db.query('SELECT 1 FROM structure_events WHERE workspace_id = $1', [id]),
+        ).toEqual([]);
       });
 
       it('a wedged heartbeat with a high error rate emits one degrade event, not two', async () => {
         const id = await insertWorkspace(db, { status: 'online' });
-        await beat({ workspace_id: id, runtime_state: 'wedged', error_rate: 0.9, sample_error: 'r' });
-        expect(await db.query<any>('SELECT event_type FROM structure_events WHERE workspace_id = $1', [id])).toEqual([
-          { event_type: 'WORKSPACE_DEGRADED' },
-        ]);
+        await beat({
+          workspace_id: id,
+          runtime_state: 'wedged',
+          error_rate: 0.9,
+          sample_error: 'r',
+        });
+        expect(
+          await db.query<any>('SELECT event_type FROM structure_events WHERE workspace_id = $1', [
+            id,
+          ]),
+        ).toEqual([{ event_type: 'WORKSPACE_DEGRADED' }]);
       });
 
       it('status_mgmt declared in the same heartbeat turns off error-rate inference, not the wedge report', async () => {
@@ -208,9 +316,29 @@ describe('registry: register, heartbeat, update-card', () => {
 
       it('a task-push heartbeat (uptime 0) neither recovers health nor resets uptime or error rate', async () => {
         const id = await insertWorkspace(db, { status: 'degraded' });
-        await beat({ workspace_id: id, error_rate: 0.7, sample_error: 'e', uptime_seconds: 300, current_task: 't' });
-        await beat({ workspace_id: id, error_rate: 0, sample_error: '', uptime_seconds: 0, active_tasks: 1, current_task: 'next' });
-        expect(await row(id)).toMatchObject({ status: 'degraded', last_error_rate: 0.7, last_sample_error: 'e', uptime_seconds: 300, active_tasks: 1, current_task: 'next' });
+        await beat({
+          workspace_id: id,
+          error_rate: 0.7,
+          sample_error: 'e',
+          uptime_seconds: 300,
+          current_task: 't',
+        });
+        await beat({
+          workspace_id: id,
+          error_rate: 0,
+          sample_error: '',
+          uptime_seconds: 0,
+          active_tasks: 1,
+          current_task: 'next',
+        });
+        expect(await row(id)).toMatchObject({
+          status: 'degraded',
+          last_error_rate: 0.7,
+          last_sample_error: 'e',
+          uptime_seconds: 300,
+          active_tasks: 1,
+          current_task: 'next',
+        });
       });
     });
 
@@ -230,7 +358,10 @@ describe('registry: register, heartbeat, update-card', () => {
       ['no workspace_id', { error_rate: 0 }],
       ['fractional active_tasks', { workspace_id: randomUUID(), active_tasks: 1.5 }],
       ['string error_rate', { workspace_id: randomUUID(), error_rate: 'high' }],
-      ['non-boolean capability', { workspace_id: randomUUID(), runtime_metadata: { capabilities: { session: 'yes' } } }],
+      [
+        'non-boolean capability',
+        { workspace_id: randomUUID(), runtime_metadata: { capabilities: { session: 'yes' } } },
+      ],
       ['non-UUID workspace_id', { workspace_id: 'abc' }],
     ])('answers 400 invalid request body for %s', async (_, body) => {
       const res = await app.http.post('/registry/heartbeat', body);
@@ -241,15 +372,25 @@ describe('registry: register, heartbeat, update-card', () => {
     it('requires the bearer once the workspace has a token', async () => {
       const id = await insertWorkspace(db, { status: 'online' });
       const token = await insertToken(db, id);
-      expect((await beat({ workspace_id: id })).body).toEqual({ error: 'missing workspace auth token' });
-      expect((await beat({ workspace_id: id }, 'nope')).body).toEqual({ error: 'invalid workspace auth token' });
+      expect((await beat({ workspace_id: id })).body).toEqual({
+        error: 'missing workspace auth token',
+      });
+      expect((await beat({ workspace_id: id }, 'nope')).body).toEqual({
+        error: 'invalid workspace auth token',
+      });
       expect((await beat({ workspace_id: id }, token)).status).toBe(200);
     });
 
     it('updates the runtime overrides only when runtime_metadata is present', async () => {
       const id = await insertWorkspace(db, { status: 'online' });
       const overrides = app.get(RuntimeOverrides);
-      await beat({ workspace_id: id, runtime_metadata: { capabilities: { session: true, scheduler: false }, idle_timeout_seconds: 600 } });
+      await beat({
+        workspace_id: id,
+        runtime_metadata: {
+          capabilities: { session: true, scheduler: false },
+          idle_timeout_seconds: 600,
+        },
+      });
       expect(overrides.hasCapability(id, 'session')).toBe(true);
       expect(overrides.hasCapability(id, 'scheduler')).toBe(false);
       expect(overrides.idleTimeoutMs(id)).toBe(600_000);
@@ -267,7 +408,9 @@ describe('registry: register, heartbeat, update-card', () => {
       await beat({ workspace_id: id, active_tasks: 2 });
       await beat({ workspace_id: randomUUID(), active_tasks: 0 });
       await new Promise((r) => setImmediate(r));
-      expect(seen.filter((s) => s.workspaceId === id)).toEqual([{ workspaceId: id, activeTasks: 2, maxConcurrentTasks: 3 }]);
+      expect(seen.filter((s) => s.workspaceId === id)).toEqual([
+        { workspaceId: id, activeTasks: 2, maxConcurrentTasks: 3 },
+      ]);
       expect(seen).toHaveLength(1);
     });
   });
@@ -275,29 +418,44 @@ describe('registry: register, heartbeat, update-card', () => {
   describe('POST /registry/update-card', () => {
     it('replaces the card and records AGENT_CARD_UPDATED', async () => {
       const id = await insertWorkspace(db, { agent_card: { name: 'old' } });
-      const res = await app.http.post('/registry/update-card', { workspace_id: id, agent_card: { name: 'new' } });
+      const res = await app.http.post('/registry/update-card', {
+        workspace_id: id,
+        agent_card: { name: 'new' },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ status: 'updated' });
       expect((await row(id)).agent_card).toEqual({ name: 'new' });
-      expect((await ws.nextEvent('AGENT_CARD_UPDATED', id)).payload).toEqual({ agent_card: { name: 'new' } });
+      expect((await ws.nextEvent('AGENT_CARD_UPDATED', id)).payload).toEqual({
+        agent_card: { name: 'new' },
+      });
     });
 
     it('refuses a removed or unknown workspace with 404 and no event', async () => {
       const removed = await insertWorkspace(db, { status: 'removed' });
       for (const id of [removed, randomUUID()]) {
-        const res = await app.http.post('/registry/update-card', { workspace_id: id, agent_card: {} });
+        const res = await app.http.post('/registry/update-card', {
+          workspace_id: id,
+          agent_card: {},
+        });
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ error: 'workspace not found' });
       }
-      expect(await db.query('SELECT 1 FROM structure_events WHERE workspace_id = $1', [removed])).toEqual([]);
+      expect(
+        await db.query('SELECT 1 FROM structure_events WHERE workspace_id = $1', [removed]),
+      ).toEqual([]);
     });
 
     it('validates the body and the token', async () => {
-      expect((await app.http.post('/registry/update-card', { workspace_id: randomUUID() })).body).toEqual({ error: 'invalid request body' });
+      expect(
+        (await app.http.post('/registry/update-card', { workspace_id: randomUUID() })).body,
+      ).toEqual({ error: 'invalid request body' });
       expect((await app.http.post('/registry/update-card', 'x')).status).toBe(400);
       const id = await insertWorkspace(db);
       await insertToken(db, id);
-      const res = await app.http.post('/registry/update-card', { workspace_id: id, agent_card: {} });
+      const res = await app.http.post('/registry/update-card', {
+        workspace_id: id,
+        agent_card: {},
+      });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: 'missing workspace auth token' });
     });

@@ -23,12 +23,16 @@ export class RegistrationService {
     private readonly events: EventEmitter,
   ) {}
 
-  async register(dto: RegisterDto, authorization: string | undefined): Promise<Record<string, unknown>> {
+  async register(
+    dto: RegisterDto,
+    authorization: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const id = parseUuid(dto.id);
     if (!id) throw badRequest('invalid request body');
     const check = await this.urlGuard.checkRegistrationUrl(dto.url);
     // Same 400 text as the reference (clients may match it), plus the reason it lacked.
-    if (!check.ok) throw badRequest('invalid request body', { detail: `url rejected: ${check.reason}` });
+    if (!check.ok)
+      throw badRequest('invalid request body', { detail: `url rejected: ${check.reason}` });
     await requireRegistryToken(this.tokens, id, authorization);
 
     let hostUrl: string | undefined;
@@ -41,12 +45,18 @@ export class RegistrationService {
     // A removed workspace stays removed: no resurrection, no event, no token.
     if (hostUrl === undefined) throw new ApiError(410, { error: 'workspace removed' });
 
-    await this.events.recordAndBroadcast('WORKSPACE_ONLINE', id, { url: hostUrl, agent_card: dto.agent_card });
+    await this.events.recordAndBroadcast('WORKSPACE_ONLINE', id, {
+      url: hostUrl,
+      agent_card: dto.agent_card,
+    });
     const authToken = await this.firstToken(id);
     return authToken ? { status: 'registered', auth_token: authToken } : { status: 'registered' };
   }
 
-  async updateCard(dto: UpdateCardDto, authorization: string | undefined): Promise<Record<string, unknown>> {
+  async updateCard(
+    dto: UpdateCardDto,
+    authorization: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const id = parseUuid(dto.workspace_id);
     if (!id) throw badRequest('invalid request body');
     await requireRegistryToken(this.tokens, id, authorization);
@@ -68,7 +78,10 @@ export class RegistrationService {
       if (await this.tokens.hasLive(workspaceId)) return undefined;
       return await this.tokens.issue(workspaceId);
     } catch (err) {
-      this.logger.error({ err, workspaceId }, 'token issuance failed; register answered without auth_token');
+      this.logger.error(
+        { err, workspaceId },
+        'token issuance failed; register answered without auth_token',
+      );
       return undefined;
     }
   }

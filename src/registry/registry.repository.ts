@@ -82,15 +82,28 @@ export class RegistryRepository {
   constructor(private readonly db: Database) {}
 
   /** The stored host URL, or `undefined` when the id belongs to a removed workspace. */
-  async register(workspaceId: string, url: string, agentCard: unknown): Promise<string | undefined> {
-    const row = await this.db.one<{ url: string }>(REGISTER, [workspaceId, url, JSON.stringify(agentCard)]);
+  async register(
+    workspaceId: string,
+    url: string,
+    agentCard: unknown,
+  ): Promise<string | undefined> {
+    const row = await this.db.one<{ url: string }>(REGISTER, [
+      workspaceId,
+      url,
+      JSON.stringify(agentCard),
+    ]);
     return row?.url;
   }
 
   /** `undefined` when the workspace is unknown or removed (nothing written). */
   heartbeat(w: HeartbeatWrite, partial: boolean): Promise<HeartbeatResult | undefined> {
     return partial
-      ? this.db.one<HeartbeatResult>(TASK_PUSH, [w.workspaceId, w.activeTasks, w.currentTask, w.monthlySpend])
+      ? this.db.one<HeartbeatResult>(TASK_PUSH, [
+          w.workspaceId,
+          w.activeTasks,
+          w.currentTask,
+          w.monthlySpend,
+        ])
       : this.db.one<HeartbeatResult>(HEARTBEAT, [
           w.workspaceId,
           w.errorRate,
@@ -103,7 +116,11 @@ export class RegistryRepository {
   }
 
   /** Applies `from → to` only if the row still has `from`; true when it did. */
-  async transition(workspaceId: string, from: WorkspaceStatus, to: WorkspaceStatus): Promise<boolean> {
+  async transition(
+    workspaceId: string,
+    from: WorkspaceStatus,
+    to: WorkspaceStatus,
+  ): Promise<boolean> {
     return (await this.db.execute(TRANSITION, [workspaceId, from, to])) > 0;
   }
 

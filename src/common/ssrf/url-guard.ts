@@ -59,7 +59,10 @@ export class UrlGuard {
   isAllowedOutboundAddress(text: string): boolean {
     const address = parseAddress(text);
     if (!address) return false;
-    return blockedCategory(address, OUTBOUND_RULES, { saas: this.mode.isSaas, dev: this.mode.isDev }) === undefined;
+    return (
+      blockedCategory(address, OUTBOUND_RULES, { saas: this.mode.isSaas, dev: this.mode.isDev }) ===
+      undefined
+    );
   }
 
   /** Every address a name resolves to must pass; the reasons never name the address. */

@@ -54,10 +54,7 @@ export class EventsGateway
     private readonly access: SubscriberAccess,
     metrics: MetricsRegistry,
   ) {
-    this.connections = metrics.gauge(
-      'molecule_websocket_connections_active',
-      'Open /ws connections',
-    );
+    this.connections = websocketConnectionsGauge(metrics);
   }
 
   onModuleInit(): void {

@@ -1,5 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateNested,
+} from 'class-validator';
 import { IsBooleanRecord } from '../../common/http/validators';
 
 /** Adapter self-description carried by periodic heartbeats. */
@@ -24,5 +32,8 @@ export class HeartbeatDto {
   @IsOptional() @IsInt() monthly_spend?: number;
   /** `""` = healthy; the only recognised non-empty value is `"wedged"`. */
   @IsOptional() @IsString() runtime_state?: string;
-  @IsOptional() @ValidateNested() @Type(() => RuntimeMetadataDto) runtime_metadata?: RuntimeMetadataDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuntimeMetadataDto)
+  runtime_metadata?: RuntimeMetadataDto;
 }
