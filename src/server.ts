@@ -1,9 +1,12 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { loadConfig } from './config/load-config';
 import { EmbeddedPostgresServer } from './database/embedded-postgres';
+
+const SHUTDOWN_DRAIN_MS = 30_000;
 
 export interface RunningServer {
   readonly app: INestApplication;
@@ -58,8 +61,17 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer
     app,
     config,
     stop: async () => {
-      await app.close();
-      await embedded?.stop();
+      // In-flight requests get a bounded drain (as the reference's 30 s), then are cut.
+      const http = app.getHttpServer() as Server;
+      const cut = setTimeout(() => http.closeAllConnections(), SHUTDOWN_DRAIN_MS);
+      cut.unref();
+      http.closeIdleConnections();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+        await embedded?.stop();
+      }
     },
   };
 }

@@ -178,6 +178,20 @@ describe('events', () => {
       expect(res.body).toEqual({ error: 'invalid workspace auth token' });
     });
 
+    it('open streams are ended when the app shuts down (shutdown is not held up)', async () => {
+      const own = await startTestApp(db.url, { ADMIN_TOKEN: ADMIN });
+      const id = await insertWorkspace(db);
+      const sse = await TestSseClient.open(`${own.baseUrl}/workspaces/${id}/events/stream`, {
+        Authorization: `Bearer ${ADMIN}`,
+      });
+      try {
+        expect(sse.response.status).toBe(200);
+        await own.close();
+      } finally {
+        sse.close();
+      }
+    });
+
     it('requires workspace auth', async () => {
       const id = await insertWorkspace(db);
       const res = await app.http.get(`/workspaces/${id}/events/stream`);

@@ -1,4 +1,13 @@
-import { Controller, Get, Logger, Param, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Controller,
+  Get,
+  Logger,
+  Param,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
 import { internalError, notFound } from '../common/http/api-error';
@@ -16,8 +25,10 @@ const MAX_BACKLOG = 64;
  */
 @Controller('workspaces/:id/events')
 @UseGuards(WorkspaceAuthGuard)
-export class SseController {
+export class SseController implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseController.name);
+  /** Open streams, ended at shutdown so the HTTP server can close. */
+  private readonly open = new Set<Response>();
 
   constructor(
     private readonly bus: EventBus,
@@ -64,6 +75,14 @@ export class SseController {
       };
       if (!res.write(`data: ${JSON.stringify(frame)}\n\n`)) backlog++;
     });
-    req.on('close', unsubscribe);
+    this.open.add(res);
+    req.on('close', () => {
+      unsubscribe();
+      this.open.delete(res);
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const res of this.open) res.end();
   }
 }
