@@ -2,7 +2,14 @@ import { Module } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
 import { SsrfModule } from '../common/ssrf/ssrf.module';
 import { RegistryModule } from '../registry/registry.module';
+import { DelegateService } from './delegation/delegate.service';
+import { DelegationEvents } from './delegation/delegation-events';
+import { DelegationIdempotency } from './delegation/delegation-idempotency';
+import { DelegationRecordsService } from './delegation/delegation-records.service';
 import { DelegationStitch } from './delegation/delegation-stitch';
+import { DelegationWorker } from './delegation/delegation-worker';
+import { DelegationController } from './delegation/delegation.controller';
+import { DelegationRepository } from './delegation/delegation.repository';
 import { A2AProxyController } from './proxy/a2a-proxy.controller';
 import { A2AProxyService } from './proxy/a2a-proxy.service';
 import { AgentTransport } from './proxy/agent-transport';
@@ -16,7 +23,7 @@ import { QueueDrainer } from './queue/queue-drainer';
 /** Layer 4: the A2A proxy, the busy queue and its drain, delegation. */
 @Module({
   imports: [SsrfModule, RegistryModule, ActivityModule],
-  controllers: [A2AProxyController, AdminQueueController],
+  controllers: [A2AProxyController, AdminQueueController, DelegationController],
   providers: [
     A2AProxyService,
     ProxyTargetRepository,
@@ -25,6 +32,12 @@ import { QueueDrainer } from './queue/queue-drainer';
     A2AQueueRepository,
     QueueDrainer,
     DelegationStitch,
+    DelegationRepository,
+    DelegationEvents,
+    DelegationIdempotency,
+    DelegationWorker,
+    DelegateService,
+    DelegationRecordsService,
   ],
   exports: [A2AProxyService],
 })
