@@ -102,6 +102,19 @@ describe('POST /workspaces/:id/a2a', () => {
       expect(agent.requests.find((r) => r.method === 'POST')!.body).toEqual(body);
     });
 
+    it('relays the agent’s JSON-RPC error for an unknown method unchanged', async () => {
+      const agent = await agents.start();
+      const id = await agentWorkspace(agent.url);
+      const res = await app.http.post(a2a(id), {
+        jsonrpc: '2.0',
+        id: 'x-1',
+        method: 'tasks/frobnicate',
+        params: {},
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'x-1', error: { code: -32601 } });
+    });
+
     it('works with the official A2A client pointed at the proxy', async () => {
       const agent = await agents.start();
       const id = await agentWorkspace(agent.url);
