@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { platformUnavailable } from '../../common/auth/auth-errors';
 import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
-import { badRequest, forbidden, unauthorized } from '../../common/http/api-error';
+import { forbidden, unauthorized } from '../../common/http/api-error';
 import { readBody } from '../../common/http/read-body';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { A2AProxyService } from './a2a-proxy.service';
@@ -33,11 +33,7 @@ export class A2AProxyController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const body = await readBody(req, MAX_REQUEST_BYTES).catch((err) => {
-      throw err instanceof Error && 'status' in err
-        ? err
-        : badRequest('failed to read request body');
-    });
+    const body = await readBody(req, MAX_REQUEST_BYTES);
     const caller = identifyCaller(header(req, 'x-workspace-id'), targetId);
     if (caller.kind === 'forged') throw forbidden('invalid caller ID');
     if (caller.kind === 'agent') await this.requireCallerToken(caller.id, req);
