@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const MIB = 1024 * 1024;
+
+/** The human-readable report: one section per benchmark, absolute numbers then ratios. */
+export function renderReport({ environment, settings, results }) {
+  const out = [
+    `Molecule platform bench — ${environment.startedAt}`,
+    `node ${environment.node}, ${environment.cpus} CPUs, load average at start ${environment.loadAverage}`,
+    'Ratios compare arms measured in alternating rounds of this one run; read them, not the absolutes.',
+    '',
+  ];
+  if (results.heartbeat) out.push(...heartbeatSection(results.heartbeat, settings.heartbeat));
+  if (results.a2a) out.push(...a2aSection(results.a2a, settings.a2a));
+  if (results.streaming) out.push(...streamingSection(results.streaming, settings.streaming));
+  if (results.fanout) out.push(...fanoutSection(results.fanout, settings.fanout));
+  return out.join('\n');
+}
+
+export function writeResults(dir, fileName, document) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, fileName);
+  fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  return file;
+}
+
+function heartbeatSection(r, s) {
+  const { before, after, afterGc } = r.memory;
+  return [
+    `1. Heartbeat — ${s.workspaces} workspaces with live tokens, ${s.rounds} rounds × ` +
+      `${s.requestsPerRound} requests per arm, concurrency ${s.concurrency}`,
+    ...table(HTTP_COLUMNS, [
+      httpRow('GET /health', r.health),
+      httpRow('POST /registry/heartbeat', r.heartbeat),
+      ratioRow('heartbeat / health', r.heartbeatOverHealth),
+    ]),
+    statementLine('DB statements per heartbeat', r.heartbeat.dbStatementsPerOp),
+    `   App memory over the benchmark: RSS ${mib(before.rss)} → ${mib(after.rss)} MiB ` +
+      `(${mib(afterGc.rss)} after GC); heap used ${mib(before.heapUsed)} → ` +
+      `${mib(after.heapUsed)} MiB (${mib(afterGc.heapUsed)} after GC)`,
+    '',
+  ];
+}
+
+function a2aSection(r, s) {
+  return [
+    `2. A2A proxy — message/send, ${s.rounds} rounds × ${s.requestsPerRound} calls per arm, ` +
+      `concurrency ${s.concurrency}`,
+    ...table(HTTP_COLUMNS, [
+      httpRow('direct to the agent', r.direct, { clientSideOnly: true }),
+      httpRow('through POST /workspaces/:id/a2a', r.proxy),
+      ratioRow('proxy / direct', r.proxyOverDirect),
+    ]),
+    statementLine('DB statements per proxied call', r.proxy.dbStatementsPerOp),
+    '',
+  ];
+}
+
+function streamingSection(r, s) {
+  const { direct, proxy, proxyOverDirect: ratios } = r;
+  const row = (label, pick, ratio, digits) => [
+    label,
+    fixed(digits)(pick(direct)),
+    fixed(digits)(pick(proxy)),
+    times(ratio),
+  ];
+  return [
+    `3. Streaming — message/stream SSE, direct vs through the proxy; ${s.ttfbSamples} small ` +
+      `streams (${kib(s.smallStreamBytes)} KiB) and ${s.largeRounds} large ones ` +
+      `(${r.replyMiB} MiB in ${kib(s.eventBytes)} KiB events) per arm`,
+    ...table(
+      ['', 'direct', 'proxy', 'proxy / direct'],
+      [
+        row('TTFB p50, small streams (ms)', (a) => a.ttfbMs.p50, ratios.ttfbP50, 2),
+        row('TTFB p99, small streams (ms)', (a) => a.ttfbMs.p99, ratios.ttfbP99, 2),
+        row('TTFB, large stream, median (ms)', (a) => a.large.ttfbMs, ratios.largeTtfb, 2),
+        row('large stream, median total (ms)', (a) => a.large.totalMs, ratios.largeTotal, 0),
+        row('large stream, median MiB/s', (a) => a.large.mibPerSec, ratios.largeThroughput, 0),
+      ],
+    ),
+    ...Object.entries(r.peakGrowthMiB)
+      .sort(([a], [b]) => Number(b) - Number(a))
+      .map(
+        ([replyMiB, growth]) =>
+          `   App peak growth relaying ${replyMiB} MiB (worst run): RSS +${fixed(1)(growth.rss)} MiB ` +
+          `(${fixed(0)((growth.rss / Number(replyMiB)) * 100)}% of the reply), ` +
+          `Buffers +${fixed(1)(growth.arrayBuffers)} MiB, JS heap +${fixed(1)(growth.heapUsed)} MiB`,
+      ),
+    '',
+  ];
+}
+
+function fanoutSection(r, s) {
+  const row = (label, a) => [
+    label,
+    fixed(0)(a.eventsPerSec),
+    fixed(0)(a.framesPerSec),
+    fixed(2)(a.heartbeatLatencyMs.p50),
+    fixed(2)(a.notifySeenMs.p50),
+    fixed(2)(a.latencyMs.p50),
+    fixed(2)(a.latencyMs.p99),
+    String(a.lostFrames),
+    fixed(2)(a.notifyRoundTripsPerEvent),
+    `${fixed(0)(a.appCpuUsPerEvent.A)} / ${fixed(0)(a.appCpuUsPerEvent.B)}`,
+  ];
+  const ratios = r.crossOverSame;
+  return [
+    `4. Event fan-out — ${r.clients} canvas WebSocket clients on instance A; ${s.rounds} rounds × ` +
+      `${s.eventsPerRound} heartbeat events per arm`,
+    ...table(
+      [
+        '',
+        'events/s',
+        'frames/s',
+        'heartbeat p50',
+        'NOTIFY p50',
+        'delivery p50',
+        'delivery p99',
+        'lost',
+        'NOTIFY/event',
+        'CPU µs/event A / B',
+      ],
+      [
+        row(`same replica, ${s.eventsPerSec}/s → A`, r.same),
+        row(`cross replica, ${s.eventsPerSec}/s → B → PG → A`, r.cross),
+        [
+          'cross / same',
+          '',
+          times(ratios.framesPerSec),
+          times(ratios.heartbeatP50),
+          '',
+          times(ratios.deliveryP50),
+          times(ratios.deliveryP99),
+          '',
+          '',
+          '',
+        ],
+        row(`same replica, unpaced (${s.saturationConcurrency} in flight)`, r.saturated),
+      ],
+    ),
+    '   Times in ms from the moment each heartbeat was sent: heartbeat = its own HTTP round trip;',
+    '   NOTIFY = its event reached a LISTEN connection outside the apps; delivery = frame received, every client.',
+    '   NOTIFY/event = events.notify_batch statements on the instance that took the heartbeats ÷ events',
+    '   (below 1: several events shared one NOTIFY round trip).',
+    '',
+  ];
+}
+
+const HTTP_COLUMNS = [
+  '',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'app CPU µs/req',
+  'app heap KiB/req',
+  'GC ms/1k req',
+];
+
+/** `clientSideOnly`: the calls never reached the app, so its columns say nothing. */
+function httpRow(label, a, { clientSideOnly = false } = {}) {
+  const app = (digits, value) => (clientSideOnly ? '–' : fixed(digits)(value));
+  return [
+    label,
+    fixed(0)(a.throughputPerSec),
+    fixed(2)(a.latencyMs.p50),
+    fixed(2)(a.latencyMs.p99),
+    app(0, a.appCpuUsPerOp),
+    app(1, a.appAllocKiBPerOp),
+    app(1, a.appGcPauseMsPer1kOps),
+  ];
+}
+
+/** Ratios that were not computed (app-side ones of a client-side comparison) stay blank. */
+function ratioRow(label, ratios) {
+  const cell = (value) => (value === undefined ? '' : times(value));
+  return [
+    label,
+    cell(ratios.throughput),
+    cell(ratios.p50),
+    cell(ratios.p99),
+    cell(ratios.appCpu),
+    cell(ratios.appHeap),
+    '',
+  ];
+}
+
+/** Most frequent first; tiny fractions are background loops, shown so nothing hides. */
+function statementLine(title, perOp) {
+  const entries = Object.entries(perOp).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const list = entries.map(([name, n]) => `${name} ${fixed(2)(n)}`).join(' · ');
+  return `   ${title} (${fixed(2)(total)}): ${list || 'none'}`;
+}
+
+/** Left-aligned first column, right-aligned numbers, indented under the section title. */
+function table(headers, rows) {
+  const all = [headers, ...rows].map((row) => row.map((cell) => String(cell)));
+  const widths = headers.map((_, col) => Math.max(...all.map((row) => row[col].length)));
+  return all.map(
+    (row) =>
+      '   ' +
+      row
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col])))
+        .join('   '),
+  );
+}
+
+const fixed = (digits) => (value) =>
+  typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : String(value);
+const times = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : '–');
+const mib = (bytes) => (bytes / MIB).toFixed(1);
+const kib = (bytes) => Math.round(bytes / 1024);

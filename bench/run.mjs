@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: the server's hot paths, measured side by side in one run.
+ *   heartbeat  heartbeat vs GET /health       a2a     A2A proxy vs direct
+ *   streaming  SSE through the proxy vs direct  fanout  WebSocket fan-out, same vs cross replica
+ * Needs the production build (`npm run build`, which the npm script runs first). Every load
+ * phase is bounded by a request count; all traffic stays on 127.0.0.1. Flags:
+ *   --quick          a reduced run (a smoke test of the bench itself, not numbers to quote)
+ *   --only a,b       run only these benchmarks
+ *   --cpu-prof       each app instance writes a V8 CPU profile next to the results (slower)
+ * See bench/README.md for what each number means.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startAgent } from './agent.mjs';
+import { startApp } from './app-handle.mjs';
+import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
+import { fanoutBench } from './benchmarks/fanout.mjs';
+import { heartbeatBench } from './benchmarks/heartbeat.mjs';
+import { streamingBench } from './benchmarks/streaming.mjs';
+import { startPostgres } from './postgres.mjs';
+import { renderReport, writeResults } from './report.mjs';
+import { Scope } from './scope.mjs';
+import { seedWorkspaces } from './seed.mjs';
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+const FULL = {
+  heartbeat: { workspaces: 500, concurrency: 16, requestsPerRound: 1500, rounds: 6 },
+  a2a: { concurrency: 16, requestsPerRound: 800, rounds: 6 },
+  streaming: {
+    ttfbSamples: 40,
+    smallStreamBytes: 4 * KIB,
+    largeStreamBytes: 64 * MIB,
+    eventBytes: 64 * KIB,
+    largeRounds: 4,
+  },
+  fanout: {
+    clients: 200,
+    eventsPerSec: 50,
+    eventsPerRound: 200,
+    saturationConcurrency: 8,
+    rounds: 4,
+    deliveryTimeoutMs: 15_000,
+  },
+};
+
+const QUICK = {
+  heartbeat: { ...FULL.heartbeat, workspaces: 50, requestsPerRound: 100, rounds: 2 },
+  a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2 },
+  streaming: { ...FULL.streaming, ttfbSamples: 4, largeStreamBytes: 4 * MIB, largeRounds: 1 },
+  fanout: { ...FULL.fanout, clients: 20, eventsPerRound: 20, rounds: 2 },
+};
+
+/** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
+const BENCHMARKS = {
+  heartbeat: (ctx, settings) => heartbeatBench({ ...ctx, settings }),
+  a2a: (ctx, settings) => a2aProxyBench({ ...ctx, settings }),
+  streaming: (ctx, settings) => streamingBench({ ...ctx, settings }),
+  fanout: async (ctx, settings) => {
+    // Only now does a second replica join: the others measure a single-instance deployment.
+    const appB = await startApp(ctx.scope, { ...ctx.appOptions, name: 'B' });
+    return fanoutBench({ ...ctx, appA: ctx.app, appB, settings });
+  },
+};
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const BUILT_APP = new URL('../dist/src/app.factory.js', import.meta.url);
+
+async function main(scope, options) {
+  if (!fs.existsSync(BUILT_APP)) throw new Error('no build in dist/: run `npm run build` first');
+  const settings = options.quick ? QUICK : FULL;
+  const selected = selectBenchmarks(options.only);
+  const environment = {
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    quick: options.quick,
+  };
+  const stamp = environment.startedAt.replace(/[:.]/g, '-');
+  const cpuProfileDir = options['cpu-prof'] ? `${BENCH_DIR}results/${stamp}-profiles` : undefined;
+  const startedAt = performance.now();
+
+  const databaseUrl = await step('PostgreSQL', () => startPostgres(scope));
+  const appOptions = { databaseUrl, cpuProfileDir };
+  // Instance A applies the migrations on boot; the fixtures go in after it.
+  const app = await step('app A', () => startApp(scope, { ...appOptions, name: 'A' }));
+  const agent = await startAgent(scope);
+  const fixtures = await seed(scope, databaseUrl, settings.heartbeat.workspaces, agent);
+  const ctx = { scope, app, agent, databaseUrl, appOptions, ...fixtures };
+
+  const results = {};
+  for (const [index, name] of selected.entries()) {
+    results[name] = await step(`${index + 1}/${selected.length} ${name}`, () =>
+      BENCHMARKS[name](ctx, settings[name]),
+    );
+  }
+
+  environment.durationSeconds = Number(((performance.now() - startedAt) / 1000).toFixed(1));
+  const document = { environment, settings, results };
+  process.stdout.write(`\n${renderReport(document)}\n`);
+  const file = writeResults(`${BENCH_DIR}results`, `${stamp}.json`, document);
+  process.stdout.write(`Results written to ${file} (total ${environment.durationSeconds} s)\n`);
+  if (cpuProfileDir) {
+    // Written when the apps exit, i.e. during the cleanup that follows.
+    process.stdout.write(
+      `CPU profiles: ${cpuProfileDir} (profiled apps run slower: do not quote these numbers)\n`,
+    );
+  }
+}
+
+/** The heartbeat fleet (every workspace with a live token) and the agent's workspace. */
+async function seed(scope, databaseUrl, fleetSize, agent) {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  scope.defer('fixture pool', () => db.end());
+  const fleet = await seedWorkspaces(db, { count: fleetSize, family: 'b1', name: 'bench-fleet' });
+  const [workspace] = await seedWorkspaces(db, {
+    count: 1,
+    family: 'b2',
+    url: agent.registeredUrl,
+    name: 'bench-agent',
+  });
+  return { fleet, workspace };
+}
+
+function selectBenchmarks(only) {
+  if (!only) return Object.keys(BENCHMARKS);
+  const wanted = only.split(',').map((name) => name.trim());
+  const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`,
+    );
+  }
+  return Object.keys(BENCHMARKS).filter((name) => wanted.includes(name));
+}
+
+/** Progress on stderr, so stdout holds only the report. */
+async function step(label, work) {
+  const started = performance.now();
+  process.stderr.write(`bench: ${label} …`);
+  const result = await work();
+  process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+const scope = new Scope();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
+    void scope.close().then(() => process.exit(130));
+  });
+}
+try {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  await main(scope, values);
+} catch (err) {
+  // After a signal, whatever failed failed because the cleanup pulled the rug: not news.
+  if (!interrupted) {
+    const detail = err instanceof Error ? (err.stack ?? err.message) : err;
+    process.stderr.write(`\nbench failed: ${detail}\n`);
+  }
+  process.exitCode = 1;
+} finally {
+  await scope.close();
+}
