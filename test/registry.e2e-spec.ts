@@ -381,6 +381,30 @@ describe('registry: register, heartbeat, update-card', () => {
       expect((await beat({ workspace_id: id }, token)).status).toBe(200);
     });
 
+    it('a heartbeat marks its token used at most once a minute', async () => {
+      const id = await insertWorkspace(db, { status: 'online' });
+      const token = await insertToken(db, id);
+      const usedAt = async () =>
+        (
+          await db.query<any>(
+            'SELECT last_used_at FROM workspace_auth_tokens WHERE workspace_id = $1',
+            [id],
+          )
+        )[0].last_used_at;
+      await beat({ workspace_id: id }, token);
+      const first = await usedAt();
+      expect(first).not.toBeNull();
+      await beat({ workspace_id: id }, token);
+      expect(await usedAt()).toEqual(first);
+      await db.query(
+        `UPDATE workspace_auth_tokens SET last_used_at = now() - interval '2 minutes' WHERE workspace_id = $1`,
+        [id],
+      );
+      const stale = await usedAt();
+      await beat({ workspace_id: id }, token);
+      expect((await usedAt()).getTime()).toBeGreaterThan(stale.getTime());
+    });
+
     it('updates the runtime overrides only when runtime_metadata is present', async () => {
       const id = await insertWorkspace(db, { status: 'online' });
       const overrides = app.get(RuntimeOverrides);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TokenGate } from '../common/auth/workspace-tokens.service';
 import { Database, sql } from '../database/database.service';
 import { WorkspaceStatus } from '../database/entities';
 
@@ -40,29 +41,42 @@ const REGISTER = sql(
    RETURNING url`,
 );
 
-/** The heartbeat write, reading the previous task from the pre-update snapshot (one round trip). */
+/**
+ * The whole heartbeat in one round trip: the token gate (the same rule as
+ * `WorkspaceTokensRepository.gate`), then — only if the gate is open — the write, reading the
+ * previous task from the pre-update snapshot. A task-push heartbeat ($8) carries no health
+ * data, so it leaves error rate, sample error and uptime alone. Heartbeats bump a token's
+ * `last_used_at` at most once a minute: every 30 s per workspace would be a write for nothing.
+ */
 const HEARTBEAT = sql(
   'registry.heartbeat',
-  `UPDATE workspaces w SET
-     last_heartbeat_at = now(), last_error_rate = $2, last_sample_error = $3, active_tasks = $4,
-     uptime_seconds = $5, current_task = $6,
-     monthly_spend = CASE WHEN $7::bigint > 0 THEN $7::bigint ELSE w.monthly_spend END,
-     updated_at = now()
-   FROM workspaces prev
-   WHERE w.id = $1 AND prev.id = w.id AND w.status IS DISTINCT FROM 'removed'
-   RETURNING prev.current_task AS previous_task, w.status, w.max_concurrent_tasks`,
-);
-
-/** A task-push heartbeat carries no health data: it must not reset error rate or uptime. */
-const TASK_PUSH = sql(
-  'registry.task_push',
-  `UPDATE workspaces w SET
-     last_heartbeat_at = now(), active_tasks = $2, current_task = $3,
-     monthly_spend = CASE WHEN $4::bigint > 0 THEN $4::bigint ELSE w.monthly_spend END,
-     updated_at = now()
-   FROM workspaces prev
-   WHERE w.id = $1 AND prev.id = w.id AND w.status IS DISTINCT FROM 'removed'
-   RETURNING prev.current_task AS previous_task, w.status, w.max_concurrent_tasks`,
+  `WITH gate AS (
+     SELECT EXISTS (SELECT 1 FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL) AS has_live,
+            EXISTS (SELECT 1 FROM workspace_auth_tokens t JOIN workspaces o ON o.id = t.workspace_id
+                     WHERE $9::bytea IS NOT NULL AND t.token_hash = $9 AND t.workspace_id = $1
+                       AND t.revoked_at IS NULL AND o.status IS DISTINCT FROM 'removed') AS valid
+   ), touched AS (
+     UPDATE workspace_auth_tokens SET last_used_at = now()
+      WHERE $9::bytea IS NOT NULL AND token_hash = $9 AND workspace_id = $1 AND revoked_at IS NULL
+        AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+   ), beat AS (
+     UPDATE workspaces w SET
+       last_heartbeat_at = now(),
+       last_error_rate = CASE WHEN $8 THEN w.last_error_rate ELSE $2 END,
+       last_sample_error = CASE WHEN $8 THEN w.last_sample_error ELSE $3 END,
+       active_tasks = $4,
+       uptime_seconds = CASE WHEN $8 THEN w.uptime_seconds ELSE $5 END,
+       current_task = $6,
+       monthly_spend = CASE WHEN $7::bigint > 0 THEN $7::bigint ELSE w.monthly_spend END,
+       updated_at = now()
+     FROM workspaces prev, gate
+     WHERE w.id = $1 AND prev.id = w.id AND w.status IS DISTINCT FROM 'removed'
+       AND (NOT gate.has_live OR gate.valid)
+     RETURNING prev.current_task AS previous_task, w.status, w.max_concurrent_tasks
+   )
+   SELECT gate.has_live, gate.valid, beat.previous_task, beat.status, beat.max_concurrent_tasks,
+          beat.max_concurrent_tasks IS NOT NULL AS written
+     FROM gate LEFT JOIN beat ON true`,
 );
 
 const TRANSITION = sql(
@@ -75,6 +89,20 @@ const UPDATE_CARD = sql(
   `UPDATE workspaces SET agent_card = $2, updated_at = now()
     WHERE id = $1 AND status IS DISTINCT FROM 'removed'`,
 );
+
+export interface HeartbeatOutcome {
+  readonly gate: TokenGate;
+  readonly result: HeartbeatResult | undefined;
+}
+
+interface HeartbeatRow {
+  has_live: boolean;
+  valid: boolean;
+  previous_task: string | null;
+  status: WorkspaceStatus | null;
+  max_concurrent_tasks: number | null;
+  written: boolean;
+}
 
 /** SQL of the workspace runtime's side: register, heartbeat, card. */
 @Injectable()
@@ -95,24 +123,42 @@ export class RegistryRepository {
     return row?.url;
   }
 
-  /** `undefined` when the workspace is unknown or removed (nothing written). */
-  heartbeat(w: HeartbeatWrite, partial: boolean): Promise<HeartbeatResult | undefined> {
-    return partial
-      ? this.db.one<HeartbeatResult>(TASK_PUSH, [
-          w.workspaceId,
-          w.activeTasks,
-          w.currentTask,
-          w.monthlySpend,
-        ])
-      : this.db.one<HeartbeatResult>(HEARTBEAT, [
-          w.workspaceId,
-          w.errorRate,
-          w.sampleError,
-          w.activeTasks,
-          w.uptimeSeconds,
-          w.currentTask,
-          w.monthlySpend,
-        ]);
+  /**
+   * The gate's verdict on `tokenHash` (null when no bearer was sent) and, when it let the
+   * heartbeat through, what the write returned (`result` is undefined for an unknown or
+   * removed workspace, or when the gate was closed — nothing is written then).
+   */
+  async heartbeat(
+    w: HeartbeatWrite,
+    partial: boolean,
+    tokenHash: Buffer | null,
+  ): Promise<HeartbeatOutcome> {
+    const row = (await this.db.one<HeartbeatRow>(HEARTBEAT, [
+      w.workspaceId,
+      w.errorRate,
+      w.sampleError,
+      w.activeTasks,
+      w.uptimeSeconds,
+      w.currentTask,
+      w.monthlySpend,
+      partial,
+      tokenHash,
+    ]))!;
+    const gate: TokenGate = !row.has_live
+      ? 'open'
+      : tokenHash === null
+        ? 'missing'
+        : row.valid
+          ? 'valid'
+          : 'invalid';
+    const result = row.written
+      ? {
+          previous_task: row.previous_task,
+          status: row.status,
+          max_concurrent_tasks: row.max_concurrent_tasks!,
+        }
+      : undefined;
+    return { gate, result };
   }
 
   /** Applies `from → to` only if the row still has `from`; true when it did. */

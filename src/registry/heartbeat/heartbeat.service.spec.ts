@@ -1,5 +1,5 @@
 import { MockProxy } from 'jest-mock-extended';
-import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
+import { hashToken } from '../../common/auth/token-codec';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { apiFailure, createUnit, quietLogs, UnitUnderTest } from '../../../test/support/unit';
 import { RegistryRepository } from '../registry.repository';
@@ -19,20 +19,18 @@ describe('HeartbeatService', () => {
     overrides.reset();
     unit = await createUnit(HeartbeatService, [{ provide: RuntimeOverrides, useValue: overrides }]);
     registry = unit.mock(RegistryRepository);
-    unit.mock(WorkspaceTokens).gate.mockResolvedValue('open');
     registry.heartbeat.mockResolvedValue({
-      previous_task: '',
-      status: 'online',
-      max_concurrent_tasks: 2,
+      gate: 'open',
+      result: { previous_task: '', status: 'online', max_concurrent_tasks: 2 },
     });
   });
 
-  it('costs one gate query and one write when nothing changes', async () => {
+  it('costs one round trip (gate and write together) when nothing changes', async () => {
     expect(await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5 }, 'Bearer t')).toEqual({
       status: 'ok',
     });
-    expect(unit.mock(WorkspaceTokens).gate).toHaveBeenCalledTimes(1);
     expect(registry.heartbeat).toHaveBeenCalledTimes(1);
+    expect(registry.heartbeat.mock.calls[0][2]).toEqual(hashToken('t'));
     expect(registry.transition).not.toHaveBeenCalled();
     expect(unit.mock(EventEmitter).recordAndBroadcast).not.toHaveBeenCalled();
     expect(unit.mock(EventEmitter).broadcastOnly.mock.calls).toEqual([
@@ -77,11 +75,12 @@ describe('HeartbeatService', () => {
     expect(registry.heartbeat).toHaveBeenCalledWith(
       expect.objectContaining({ monthlySpend: MONTHLY_SPEND_CAP }),
       true,
+      null,
     );
   });
 
   it('does not evaluate status or notify hooks for an unknown or removed workspace', async () => {
-    registry.heartbeat.mockResolvedValue(undefined);
+    registry.heartbeat.mockResolvedValue({ gate: 'open', result: undefined });
     await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5, current_task: 'y' }, undefined);
     expect(registry.transition).not.toHaveBeenCalled();
     expect(unit.mock(HeartbeatHooks).emit).not.toHaveBeenCalled();
@@ -91,16 +90,19 @@ describe('HeartbeatService', () => {
     ]);
   });
 
-  it('fails closed with 503 when the token gate cannot be read, writing nothing', async () => {
-    unit.mock(WorkspaceTokens).gate.mockRejectedValue(new Error('db down'));
+  it.each([
+    ['missing', 'missing workspace auth token'],
+    ['invalid', 'invalid workspace auth token'],
+  ] as const)('a %s bearer is a 401 and no event goes out', async (gate, error) => {
+    registry.heartbeat.mockResolvedValue({ gate, result: undefined });
     expect(await apiFailure(unit.sut.heartbeat({ workspace_id: WS }, undefined))).toEqual([
-      503,
-      { error: 'platform datastore unavailable — retry shortly', code: 'platform_unavailable' },
+      401,
+      { error },
     ]);
-    expect(registry.heartbeat).not.toHaveBeenCalled();
+    expect(unit.mock(EventEmitter).broadcastOnly).not.toHaveBeenCalled();
   });
 
-  it('answers 500 failed to update when the write fails', async () => {
+  it('fails closed with 500 failed to update when the statement fails (nothing written)', async () => {
     registry.heartbeat.mockRejectedValue(new Error('boom'));
     expect(await apiFailure(unit.sut.heartbeat({ workspace_id: WS }, undefined))).toEqual([
       500,

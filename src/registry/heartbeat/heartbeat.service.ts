@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { requireRegistryToken } from '../../common/auth/token-gate';
-import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
-import { badRequest, internalError } from '../../common/http/api-error';
+import { bearerToken } from '../../common/auth/bearer';
+import { hashToken } from '../../common/auth/token-codec';
+import { badRequest, internalError, unauthorized } from '../../common/http/api-error';
 import { parseUuid } from '../../common/http/uuid';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { HeartbeatDto } from '../dto/heartbeat.dto';
-import { HeartbeatResult, RegistryRepository } from '../registry.repository';
+import { HeartbeatOutcome, HeartbeatResult, RegistryRepository } from '../registry.repository';
 import { HeartbeatHooks } from './heartbeat-hooks';
 import { RuntimeOverrides } from './runtime-overrides';
 import { statusTransition } from './status-rules';
@@ -15,7 +15,7 @@ export const MONTHLY_SPEND_CAP = 1_000_000_000_000;
 
 /**
  * The 30-second heartbeat (spec 02 §3) — the hottest path in the server: the token gate and
- * the write are one round trip each; a status change costs one guarded UPDATE; events go out
+ * the write are one round trip together; a status change costs one guarded UPDATE; events go out
  * in the order status → task → heartbeat.
  */
 @Injectable()
@@ -24,7 +24,6 @@ export class HeartbeatService {
 
   constructor(
     private readonly registry: RegistryRepository,
-    private readonly tokens: WorkspaceTokens,
     private readonly overrides: RuntimeOverrides,
     private readonly hooks: HeartbeatHooks,
     private readonly events: EventEmitter,
@@ -33,16 +32,16 @@ export class HeartbeatService {
   async heartbeat(dto: HeartbeatDto, authorization: string | undefined): Promise<{ status: 'ok' }> {
     const id = parseUuid(dto.workspace_id);
     if (!id) throw badRequest('invalid request body');
-    await requireRegistryToken(this.tokens, id, authorization);
+    const token = bearerToken(authorization);
 
     const activeTasks = dto.active_tasks ?? 0;
     const currentTask = dto.current_task ?? '';
     // The runtime's task-push heartbeats report uptime 0: a snapshot of the task, not of health.
     const partial = (dto.uptime_seconds ?? 0) === 0;
 
-    let result: HeartbeatResult | undefined;
+    let outcome: HeartbeatOutcome;
     try {
-      result = await this.registry.heartbeat(
+      outcome = await this.registry.heartbeat(
         {
           workspaceId: id,
           errorRate: dto.error_rate ?? 0,
@@ -53,11 +52,16 @@ export class HeartbeatService {
           monthlySpend: Math.min(Math.max(dto.monthly_spend ?? 0, 0), MONTHLY_SPEND_CAP),
         },
         partial,
+        token === '' ? null : hashToken(token),
       );
     } catch (err) {
+      // Nothing was written and nobody was authenticated: the gate fails closed.
       this.logger.error({ err, workspaceId: id }, 'heartbeat write failed');
       throw internalError('failed to update');
     }
+    if (outcome.gate === 'missing') throw unauthorized('missing workspace auth token');
+    if (outcome.gate === 'invalid') throw unauthorized('invalid workspace auth token');
+    const result = outcome.result;
 
     // Declarations count in this very heartbeat (the reference applied them one beat late).
     this.overrides.applyHeartbeat(id, dto.runtime_metadata);
