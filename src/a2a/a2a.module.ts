@@ -16,6 +16,7 @@ import { AgentTransport } from './proxy/agent-transport';
 import { DeadAgentCheck } from './proxy/dead-agent-check';
 import { ProxyTargetRepository } from './proxy/proxy-target.repository';
 import { UndiciAgentTransport } from './proxy/undici-agent-transport';
+import { UrlVerdicts } from './proxy/url-verdicts';
 import { A2AQueueRepository } from './queue/a2a-queue.repository';
 import { AdminQueueController } from './queue/admin-queue.controller';
 import { QueueDrainer } from './queue/queue-drainer';
@@ -28,6 +29,7 @@ import { QueueDrainer } from './queue/queue-drainer';
     A2AProxyService,
     ProxyTargetRepository,
     DeadAgentCheck,
+    UrlVerdicts,
     { provide: AgentTransport, useClass: UndiciAgentTransport },
     A2AQueueRepository,
     QueueDrainer,

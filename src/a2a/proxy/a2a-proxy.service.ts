@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ActivityLogger } from '../../activity/activity-logger';
 import { Clock } from '../../common/clock/clock';
-import { UrlGuard } from '../../common/ssrf/url-guard';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
 import { EventEmitter } from '../../events/event-emitter.port';
@@ -19,7 +18,9 @@ import { DispatchDeadline } from './dispatch-deadline';
 import { JsonRpcRequest, messageIdOf, normalizeEnvelope, toolTraceOf } from './envelope';
 import { errorResult, jsonResult, ProxyResult } from './proxy-result';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
-import { lastSseJson, parseJsonOrNull, readReply } from './response-reader';
+import { parseJsonOrNull, readReply } from './response-reader';
+import { SseLastEvent } from './sse-last-event';
+import { UrlVerdicts } from './url-verdicts';
 import { classifyForwardError, describeForwardError } from './upstream-errors';
 
 export interface ProxyRequest {
@@ -68,7 +69,7 @@ export class A2AProxyService {
     private readonly events: EventEmitter,
     private readonly targets: ProxyTargetRepository,
     private readonly access: WorkspaceAccess,
-    private readonly urlGuard: UrlGuard,
+    private readonly urlVerdicts: UrlVerdicts,
     private readonly transport: AgentTransport,
     private readonly queue: A2AQueueRepository,
     private readonly overrides: RuntimeOverrides,
@@ -98,7 +99,7 @@ export class A2AProxyService {
     if (!target) return errorResult(404, 'workspace not found');
     if (!target.url) return this.noUrl(targetId, target);
 
-    const verdict = await this.urlGuard.checkOutboundUrl(target.url);
+    const verdict = await this.urlVerdicts.check(target.url);
     if (!verdict.ok) {
       this.logger.warn(
         { targetId, reason: verdict.reason },
@@ -274,29 +275,18 @@ export class A2AProxyService {
     }
   }
 
-  /** SSE passes through as it arrives; a bounded copy feeds the activity log. */
+  /** SSE passes through as it arrives; its last event feeds the activity log. */
   private streamThrough(
     d: Dispatch,
     response: AgentResponse,
     deadline: DispatchDeadline,
     durationMs: number,
   ): ProxyResult {
-    const copy: Buffer[] = [];
-    let copied = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        deadline.touch();
-        if (copied < MAX_HELD_REPLY_BYTES) {
-          copy.push(chunk);
-          copied += chunk.length;
-        }
-        done(null, chunk);
-      },
-    });
+    const tap = new SseLastEvent(() => deadline.touch());
     pipeline(response.body, tap).then(
       () => {
         deadline.dispose();
-        const final = lastSseJson(Buffer.concat(copy).toString('utf8'));
+        const final = tap.lastJson();
         this.afterReply(
           d,
           response.status,

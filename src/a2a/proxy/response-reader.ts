@@ -27,20 +27,6 @@ export async function readReply(
   return { complete: true, bytes: Buffer.concat(chunks, size) };
 }
 
-/** The last `data:` event of an SSE transcript that parses as JSON (the stream's final state). */
-export function lastSseJson(transcript: string): unknown {
-  let last: unknown = null;
-  for (const line of transcript.split('\n')) {
-    if (!line.startsWith('data:')) continue;
-    try {
-      last = JSON.parse(line.slice(5).trim());
-    } catch {
-      // not JSON: keep the previous event
-    }
-  }
-  return last;
-}
-
 export function parseJsonOrNull(bytes: Buffer | undefined): unknown {
   if (!bytes || bytes.length === 0) return null;
   try {
