@@ -45,6 +45,7 @@ export class EventsGateway
   private readonly subscribers = new Map<WebSocket, Subscriber>();
   private readonly connections: Gauge;
   private unsubscribe: Unsubscribe | undefined;
+  private pending: BusEvent[] = [];
   /** Agent deliveries wait on an access query; chaining keeps them in event order. */
   private agentDeliveries: Promise<void> = Promise.resolve();
 
@@ -58,7 +59,7 @@ export class EventsGateway
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.bus.subscribeAll((event) => this.deliver(event));
+    this.unsubscribe = this.bus.subscribeAll((event) => this.enqueue(event));
   }
 
   onModuleDestroy(): void {
@@ -100,6 +101,21 @@ export class EventsGateway
 
   handleDisconnect(socket: WebSocket): void {
     if (this.subscribers.delete(socket)) this.connections.dec();
+  }
+
+  /**
+   * Socket writes happen on the next turn of the event loop, in order, so the request that
+   * emitted an event (a heartbeat, say) answers before hundreds of sockets are written to.
+   */
+  private enqueue(event: BusEvent): void {
+    this.pending.push(event);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const events = this.pending;
+    this.pending = [];
+    for (const event of events) this.deliver(event);
   }
 
   private deliver(event: BusEvent): void {
