@@ -1,6 +1,10 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
-function recordOf(name: string, isValue: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
+function recordOf(
+  name: string,
+  isValue: (v: unknown) => boolean,
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name,
@@ -9,7 +13,10 @@ function recordOf(name: string, isValue: (v: unknown) => boolean, options?: Vali
       options,
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isValue),
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.values(value).every(isValue),
       },
     });
 }
