@@ -5,6 +5,7 @@ import { insertToken, insertWorkspace, WorkspaceSeed } from './support/factories
 import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
+import { eventually } from './support/eventually';
 
 /** What the canvas sends: no jsonrpc, no id, no messageId. */
 const canvasMessage = (text: string) => ({
@@ -22,14 +23,6 @@ describe('POST /workspaces/:id/a2a', () => {
     insertWorkspace(db, { name: 'Agent', url, ...seed });
   const activityOf = (id: string) =>
     db.query<any>(`SELECT * FROM activity_logs WHERE workspace_id = $1 ORDER BY created_at`, [id]);
-  const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
-    for (let i = 0; i < 200; i++) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   describe('a canvas round trip', () => {
     it('wraps the short body into JSON-RPC, forwards only Content-Type, and relays the reply verbatim', async () => {
@@ -127,7 +120,7 @@ describe('POST /workspaces/:id/a2a', () => {
       const agent = await agents.start({ toolTrace: trace });
       const id = await agentWorkspace(agent.url);
       await app.http.post(a2a(id), canvasMessage('t'));
-      const row = await waitFor(async () => (await activityOf(id))[0], 'activity row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
       expect(row.tool_trace).toEqual(trace);
     });
   });
@@ -150,7 +143,7 @@ describe('POST /workspaces/:id/a2a', () => {
       for (let next = await iterator.next(); !next.done; next = await iterator.next())
         events.push(next.value);
       expect(JSON.stringify(events)).toContain('three');
-      const row = await waitFor(async () => (await activityOf(id))[0], 'activity row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
       expect(row.status).toBe('ok');
       expect(row.response_body).not.toBeNull();
     });
@@ -178,7 +171,7 @@ describe('POST /workspaces/:id/a2a', () => {
         for await (const _ of a2aClientFor(`${app.baseUrl}${a2a(id)}`).streamMessage('x')) void _;
       };
       await expect(consume()).rejects.toThrow();
-      const row = await waitFor(async () => (await activityOf(id))[0], 'failure row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'failure row');
       expect(row.status).toBe('error');
       expect(row.summary).toMatch(/^A2A request to Agent failed: stream broke off/);
     });
@@ -207,13 +200,13 @@ describe('POST /workspaces/:id/a2a', () => {
       const ok = await as({ 'X-Workspace-ID': sibling, Authorization: `Bearer ${token}` });
       expect(ok.status).toBe(200);
 
-      const row = await waitFor(async () => (await activityOf(target))[0], 'activity row');
+      const row = await eventually(async () => (await activityOf(target))[0], 'activity row');
       expect(row.source_id).toBe(sibling);
       const [caller] = await db.query<any>(
         'SELECT last_outbound_at FROM workspaces WHERE id = $1',
         [sibling],
       );
-      await waitFor(
+      await eventually(
         async () =>
           (
             await db.query<any>('SELECT last_outbound_at FROM workspaces WHERE id = $1', [sibling])
@@ -302,7 +295,7 @@ describe('POST /workspaces/:id/a2a', () => {
 
     it('a hibernated workspace is woken: 503 with Retry-After and a restart request', async () => {
       const requested: string[] = [];
-      app.get(RestartRequests).onRequest((ids) => void requested.push(...ids));
+      app.get(RestartRequests).on((ids) => void requested.push(...ids));
       const id = await insertWorkspace(db, { status: 'hibernated', url: '' });
       const res = await app.http.post(a2a(id), canvasMessage('x'));
       expect(res.status).toBe(503);
@@ -363,7 +356,7 @@ describe('POST /workspaces/:id/a2a', () => {
       const res = await app.http.post(a2a(id), canvasMessage('x'));
       expect(res.status).toBe(status);
       expect(res.body).toEqual({ error });
-      const row = await waitFor(async () => (await activityOf(id))[0], 'activity row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
       expect(row.status).toBe(status >= 400 ? 'error' : 'ok');
     });
 
@@ -372,7 +365,7 @@ describe('POST /workspaces/:id/a2a', () => {
       const id = await agentWorkspace(agent.url);
       const res = await app.http.post(a2a(id), canvasMessage('x'));
       expect(res.status).toBe(200);
-      const row = await waitFor(async () => (await activityOf(id))[0], 'activity row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
       expect(row.response_body).toBeNull();
     });
 
@@ -399,7 +392,7 @@ describe('POST /workspaces/:id/a2a', () => {
       const res = await app.http.post(a2a(id), canvasMessage('x'));
       expect(res.status).toBe(502);
       expect(res.body).toEqual({ error: 'failed to reach workspace agent' });
-      const row = await waitFor(async () => (await activityOf(id))[0], 'failure row');
+      const row = await eventually(async () => (await activityOf(id))[0], 'failure row');
       expect(row).toMatchObject({ status: 'error', response_body: null });
       expect(row.summary).toMatch(/^A2A request to Agent failed: /);
       expect(row.error_detail).toBeTruthy();

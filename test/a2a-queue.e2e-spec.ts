@@ -8,6 +8,7 @@ import { FakeClock } from './support/fake-clock';
 import { startTestApp, TestApp, useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
+import { eventually } from './support/eventually';
 
 const ENV = { MOLECULE_ENV: 'development', ADMIN_TOKEN: 'queue-admin' };
 const message = (text: string, messageId?: string) => ({
@@ -16,15 +17,6 @@ const message = (text: string, messageId?: string) => ({
     message: { role: 'user', parts: [{ kind: 'text', text }], ...(messageId ? { messageId } : {}) },
   },
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('A2A busy queue', () => {
   const db = useTestDatabase();

@@ -5,6 +5,7 @@ import { FakeClock } from './support/fake-clock';
 import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'delegation-admin';
 const RETRY_DELAY_MS = 8000;
@@ -17,15 +18,6 @@ class WatchedClock extends FakeClock {
     this.delays.push(ms);
     return super.setTimeout(callback, ms);
   }
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('delegation retry of a transient failure (fake clock, no sleeping)', () => {

@@ -30,7 +30,7 @@ function liveApp(db: TestDatabase, env: Record<string, string> = {}) {
   const offline: string[] = [];
   beforeAll(() => {
     afterBoot();
-    app.get(OfflineHooks).onOffline((id) => void offline.push(id));
+    app.get(OfflineHooks).on((id) => void offline.push(id));
   });
   return {
     app,
@@ -268,7 +268,7 @@ describe('liveness (heartbeat column + sweep)', () => {
         const app = await startTestApp(db.url, QUIET, [{ provide: Clock, useValue: clock }]);
         afterBoot();
         const offline: string[] = [];
-        app.get(OfflineHooks).onOffline((id) => void offline.push(id));
+        app.get(OfflineHooks).on((id) => void offline.push(id));
         replicas.push({ app, offline });
       }
     });

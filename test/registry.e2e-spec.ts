@@ -427,7 +427,7 @@ describe('registry: register, heartbeat, update-card', () => {
 
     it('tells heartbeat listeners about known workspaces, with their capacity', async () => {
       const seen: HeartbeatSignal[] = [];
-      app.get(HeartbeatHooks).onHeartbeat((signal) => void seen.push(signal));
+      app.get(HeartbeatHooks).on((signal) => void seen.push(signal));
       const id = await insertWorkspace(db, { status: 'online', max_concurrent_tasks: 3 });
       await beat({ workspace_id: id, active_tasks: 2 });
       await beat({ workspace_id: randomUUID(), active_tasks: 0 });

@@ -71,7 +71,7 @@ const bodyFor = (method: string, body: object) => (method === 'GET' ? undefined 
 /** Resolves with the next restart request the app makes. */
 function nextRestart(app: TestApp): Promise<{ ids: readonly string[]; reason: string }> {
   return new Promise((resolve) => {
-    const off = app.get(RestartRequests).onRequest((ids, reason) => {
+    const off = app.get(RestartRequests).on((ids, reason) => {
       off();
       resolve({ ids, reason });
     });

@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Param, UseGuards } from '@nestjs/common';
 import { AdminAuthGuard } from '../common/auth/admin-auth.guard';
-import { internalError } from '../common/http/api-error';
+import { orInternalError } from '../common/http/or-internal-error';
 import { WorkspaceIdPipe } from '../common/http/uuid';
 import { EventsRepository, StructureEventRow } from './events.repository';
 
@@ -16,22 +16,17 @@ export class EventsController {
 
   @Get()
   all(): Promise<StructureEventRow[]> {
-    return this.guarded(this.events.recent(HISTORY_LIMIT));
+    return orInternalError(this.events.recent(HISTORY_LIMIT), 'query failed', this.logger);
   }
 
   @Get(':workspaceId')
   forWorkspace(
     @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
   ): Promise<StructureEventRow[]> {
-    return this.guarded(this.events.recentForWorkspace(workspaceId, HISTORY_LIMIT));
-  }
-
-  private async guarded(query: Promise<StructureEventRow[]>): Promise<StructureEventRow[]> {
-    try {
-      return await query;
-    } catch (err) {
-      this.logger.error({ err }, 'event history query failed');
-      throw internalError('query failed');
-    }
+    return orInternalError(
+      this.events.recentForWorkspace(workspaceId, HISTORY_LIMIT),
+      'query failed',
+      this.logger,
+    );
   }
 }

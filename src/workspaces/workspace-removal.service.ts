@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WorkspaceTokensRepository } from '../common/auth/workspace-tokens.repository';
-import { ApiError, internalError, notFound } from '../common/http/api-error';
+import { ApiError, notFound } from '../common/http/api-error';
+import { orInternalError } from '../common/http/or-internal-error';
 import { Database } from '../database/database.service';
 import { EventEmitter } from '../events/event-emitter.port';
 import { WorkspaceTeardown } from './provisioning/workspace-teardown';
@@ -32,10 +33,17 @@ export class WorkspaceRemovalService {
   ) {}
 
   async remove(id: string, options: RemovalOptions): Promise<Record<string, unknown>> {
-    if ((await this.step('lookup failed', this.workspaces.status(id))) === undefined) {
+    if (
+      (await orInternalError(this.workspaces.status(id), 'lookup failed', this.logger)) ===
+      undefined
+    ) {
       throw notFound('workspace not found');
     }
-    const children = await this.step('failed to check children', this.workspaces.liveChildren(id));
+    const children = await orInternalError(
+      this.workspaces.liveChildren(id),
+      'failed to check children',
+      this.logger,
+    );
     if (children.length > 0 && !options.confirm) {
       throw ApiError.raw(409, {
         status: 'confirmation_required',
@@ -46,16 +54,21 @@ export class WorkspaceRemovalService {
     }
     const descendants =
       children.length > 0
-        ? await this.step('failed to check children', this.workspaces.liveDescendants(id))
+        ? await orInternalError(
+            this.workspaces.liveDescendants(id),
+            'failed to check children',
+            this.logger,
+          )
         : [];
     const all = [id, ...descendants];
 
-    await this.step(
-      'failed to remove workspace',
+    await orInternalError(
       this.db.transaction(async (tx) => {
         await this.workspaces.markRemoved(tx, all);
         await this.tokens.revokeAll(all, tx);
       }),
+      'failed to remove workspace',
+      this.logger,
     );
 
     const stopFailures: string[] = [];
@@ -78,21 +91,13 @@ export class WorkspaceRemovalService {
       });
     }
     if (options.purge) {
-      await this.step(
-        'purge failed',
+      await orInternalError(
         this.db.transaction((tx) => this.workspaces.purge(tx, all)),
+        'purge failed',
+        this.logger,
       );
       return { status: 'purged', cascade_deleted: descendants.length };
     }
     return { status: 'removed', cascade_deleted: descendants.length };
-  }
-
-  private async step<T>(failure: string, work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch (err) {
-      this.logger.error({ err }, failure);
-      throw internalError(failure);
-    }
   }
 }

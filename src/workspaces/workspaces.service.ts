@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WorkspaceTokens } from '../common/auth/workspace-tokens.service';
 import { SecretCipher } from '../common/crypto/secret-cipher';
-import { ApiError, badRequest, internalError, notFound } from '../common/http/api-error';
+import { badRequest, internalError, notFound } from '../common/http/api-error';
+import { orInternalError } from '../common/http/or-internal-error';
 import { parseUuid } from '../common/http/uuid';
 import { Database, PgError, pgErrorCode, Queryable } from '../database/database.service';
 import { WorkspaceStatus } from '../database/entities';
@@ -154,14 +155,14 @@ export class WorkspacesService {
   }
 
   async list(): Promise<Record<string, unknown>[]> {
-    const rows = await this.orQueryFailed(this.workspaces.list());
+    const rows = await orInternalError(this.workspaces.list(), 'query failed', this.logger);
     return rows.map((row) =>
       toListItem(row, this.templates.provisionTimeoutMs(row.runtime || DEFAULT_RUNTIME)),
     );
   }
 
   async get(id: string): Promise<Record<string, unknown>> {
-    const row = await this.orQueryFailed(this.workspaces.get(id));
+    const row = await orInternalError(this.workspaces.get(id), 'query failed', this.logger);
     if (!row) throw notFound('workspace not found');
     return toPublicDetail(row, this.templates.provisionTimeoutMs(row.runtime || DEFAULT_RUNTIME));
   }
@@ -204,16 +205,6 @@ export class WorkspacesService {
     } catch (err) {
       this.logger.error({ err, key }, 'secret write failed');
       throw internalError(`failed to save secret: ${key}`);
-    }
-  }
-
-  private async orQueryFailed<T>(query: Promise<T>): Promise<T> {
-    try {
-      return await query;
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      this.logger.error({ err }, 'workspace query failed');
-      throw internalError('query failed');
     }
   }
 }

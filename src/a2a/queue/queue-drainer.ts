@@ -31,7 +31,7 @@ export class QueueDrainer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hooks.onHeartbeat((signal) => this.onHeartbeat(signal));
+    this.hooks.on((signal) => this.onHeartbeat(signal));
     this.loops.start({
       name: 'a2a-queue-expiry',
       intervalMs: 5 * 60 * 1000,

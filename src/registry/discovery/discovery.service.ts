@@ -1,13 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import {
-  ApiError,
-  badRequest,
-  forbidden,
-  internalError,
-  notFound,
-  serviceUnavailable,
-} from '../../common/http/api-error';
+import { badRequest, forbidden, notFound, serviceUnavailable } from '../../common/http/api-error';
+import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
 import { UrlGuard } from '../../common/ssrf/url-guard';
 import { WorkspaceAccess } from '../access/workspace-access';
@@ -42,7 +36,11 @@ export class DiscoveryService {
     if (!(await this.access.canCommunicate(callerId, target)))
       throw forbidden('not authorized to discover this workspace');
 
-    const rows = await this.lookup(this.repository.rows([target, callerId]));
+    const rows = await orInternalError(
+      this.repository.rows([target, callerId]),
+      'lookup failed',
+      this.logger,
+    );
     const row = rows.get(target);
     if (!row) throw notFound('workspace not found');
     const name = row.name ?? '';
@@ -73,9 +71,17 @@ export class DiscoveryService {
     req: Request,
   ): Promise<Record<string, unknown>[]> {
     await this.auth.authenticate(id, req);
-    const parentId = await this.lookup(this.repository.parentOf(id));
+    const parentId = await orInternalError(
+      this.repository.parentOf(id),
+      'lookup failed',
+      this.logger,
+    );
     if (parentId === undefined) throw notFound('workspace not found');
-    const peers = await this.lookup(this.repository.peers(id, parentId));
+    const peers = await orInternalError(
+      this.repository.peers(id, parentId),
+      'lookup failed',
+      this.logger,
+    );
     const q = query?.trim().toLowerCase() ?? '';
     return peers
       .filter(
@@ -87,16 +93,6 @@ export class DiscoveryService {
 
   async checkAccess(callerId: string, targetId: string): Promise<{ allowed: boolean }> {
     return { allowed: await this.access.canCommunicate(callerId, targetId) };
-  }
-
-  private async lookup<T>(query: Promise<T>): Promise<T> {
-    try {
-      return await query;
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      this.logger.error({ err }, 'discovery lookup failed');
-      throw internalError('lookup failed');
-    }
   }
 }
 

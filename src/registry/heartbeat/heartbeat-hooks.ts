@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Listeners } from '../../common/hooks/listeners';
 
 /** A heartbeat of a known workspace, as higher layers see it. */
 export interface HeartbeatSignal {
@@ -7,29 +8,10 @@ export interface HeartbeatSignal {
   readonly maxConcurrentTasks: number;
 }
 
-export type HeartbeatListener = (signal: HeartbeatSignal) => void | Promise<void>;
-
-/**
- * Lets higher layers react to heartbeats without the registry importing them (the A2A queue
- * drains on them). Listeners run detached from the heartbeat request; their failures are
- * logged and never reach the runtime.
- */
+/** Heartbeats, for higher layers (the A2A queue drains on them). */
 @Injectable()
-export class HeartbeatHooks {
-  private readonly logger = new Logger(HeartbeatHooks.name);
-  private readonly listeners: HeartbeatListener[] = [];
-
-  onHeartbeat(listener: HeartbeatListener): void {
-    this.listeners.push(listener);
-  }
-
-  emit(signal: HeartbeatSignal): void {
-    for (const listener of this.listeners) {
-      Promise.resolve()
-        .then(() => listener(signal))
-        .catch((err) =>
-          this.logger.error({ err, workspaceId: signal.workspaceId }, 'heartbeat listener failed'),
-        );
-    }
+export class HeartbeatHooks extends Listeners<[HeartbeatSignal]> {
+  constructor() {
+    super(HeartbeatHooks.name);
   }
 }

@@ -10,8 +10,8 @@ describe('OfflineHooks', () => {
   it('calls every listener with the workspace id, without waiting for them', async () => {
     const hooks = new OfflineHooks();
     const seen: string[] = [];
-    hooks.onOffline((id) => void seen.push(`first ${id}`));
-    hooks.onOffline(async (id) => void seen.push(`second ${id}`));
+    hooks.on((id) => void seen.push(`first ${id}`));
+    hooks.on(async (id) => void seen.push(`second ${id}`));
     hooks.emit('ws-1');
     expect(seen).toEqual([]);
     await flush();
@@ -22,11 +22,11 @@ describe('OfflineHooks', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const hooks = new OfflineHooks();
     const seen: string[] = [];
-    hooks.onOffline(() => {
+    hooks.on(() => {
       throw new Error('restart failed');
     });
-    hooks.onOffline(async () => Promise.reject(new Error('also failed')));
-    hooks.onOffline((id) => void seen.push(id));
+    hooks.on(async () => Promise.reject(new Error('also failed')));
+    hooks.on((id) => void seen.push(id));
     hooks.emit('ws-2');
     await flush();
     expect(seen).toEqual(['ws-2']);

@@ -16,49 +16,52 @@ describe('RestartRequests', () => {
     expect(() => new RestartRequests().request(['a'], 'why')).not.toThrow();
   });
 
-  it('hands the ids and reason to every listener', () => {
+  it('hands the ids and reason to every listener', async () => {
     const restarts = new RestartRequests();
     const first = jest.fn();
     const second = jest.fn();
-    restarts.onRequest(first);
-    restarts.onRequest(second);
+    restarts.on(first);
+    restarts.on(second);
 
     restarts.request(['a', 'b'], 'global secret changed');
+    await new Promise((r) => setImmediate(r));
 
     expect(first).toHaveBeenCalledWith(['a', 'b'], 'global secret changed');
     expect(second).toHaveBeenCalledWith(['a', 'b'], 'global secret changed');
   });
 
-  it('does not call listeners for an empty id list', () => {
+  it('does not call listeners for an empty id list', async () => {
     const restarts = new RestartRequests();
     const listener = jest.fn();
-    restarts.onRequest(listener);
+    restarts.on(listener);
     restarts.request([], 'why');
+    await new Promise((r) => setImmediate(r));
     expect(listener).not.toHaveBeenCalled();
   });
 
-  it('stops calling a listener once unsubscribed', () => {
+  it('stops calling a listener once unsubscribed', async () => {
     const restarts = new RestartRequests();
     const listener = jest.fn();
-    const unsubscribe = restarts.onRequest(listener);
+    const unsubscribe = restarts.on(listener);
     unsubscribe();
     restarts.request(['a'], 'why');
+    await new Promise((r) => setImmediate(r));
     expect(listener).not.toHaveBeenCalled();
   });
 
   it('contains throwing and rejecting listeners, and still calls the others', async () => {
     const restarts = new RestartRequests();
     const after = jest.fn();
-    restarts.onRequest(() => {
+    restarts.on(() => {
       throw new Error('sync');
     });
-    restarts.onRequest(() => Promise.reject(new Error('async')));
-    restarts.onRequest(after);
+    restarts.on(() => Promise.reject(new Error('async')));
+    restarts.on(after);
 
     expect(() => restarts.request(['a'], 'why')).not.toThrow();
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(after).toHaveBeenCalledWith(['a'], 'why');
-    expect(logged).toEqual(['restart request listener failed', 'restart request listener failed']);
+    expect(logged).toEqual(['listener failed', 'listener failed']);
   });
 });
