@@ -12,6 +12,9 @@ import { DelegationController } from './delegation/delegation.controller';
 import { DelegationRepository } from './delegation/delegation.repository';
 import { A2AProxyController } from './proxy/a2a-proxy.controller';
 import { A2AProxyService } from './proxy/a2a-proxy.service';
+import { BusyTarget } from './proxy/busy-target';
+import { ProxySideEffects } from './proxy/proxy-side-effects';
+import { ReplyStreams } from './proxy/reply-streams';
 import { AgentTransport } from './proxy/agent-transport';
 import { DeadAgentCheck } from './proxy/dead-agent-check';
 import { ProxyTargetRepository } from './proxy/proxy-target.repository';
@@ -27,6 +30,9 @@ import { QueueDrainer } from './queue/queue-drainer';
   controllers: [A2AProxyController, AdminQueueController, DelegationController],
   providers: [
     A2AProxyService,
+    ProxySideEffects,
+    BusyTarget,
+    ReplyStreams,
     ProxyTargetRepository,
     DeadAgentCheck,
     UrlVerdicts,

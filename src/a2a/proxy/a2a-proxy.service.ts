@@ -1,56 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { ActivityLogger } from '../../activity/activity-logger';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
-import { EventEmitter } from '../../events/event-emitter.port';
 import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { WorkspaceAccess } from '../../registry/access/workspace-access';
 import { RestartRequests } from '../../workspaces/lifecycle/restart-requests';
-import { A2AQueueRepository, PRIORITY } from '../queue/a2a-queue.repository';
 import { AgentResponse, AgentTransport } from './agent-transport';
+import { BusyTarget } from './busy-target';
 import { isSystemCaller } from './caller';
 import { DeadAgentCheck } from './dead-agent-check';
+import { Dispatch, ProxyRequest } from './dispatch';
 import { DispatchDeadline } from './dispatch-deadline';
-import { JsonRpcRequest, messageIdOf, normalizeEnvelope, toolTraceOf } from './envelope';
+import { normalizeEnvelope } from './envelope';
 import { errorResult, jsonResult, ProxyResult } from './proxy-result';
+import { ProxySideEffects } from './proxy-side-effects';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
+import { ReplyStreams } from './reply-streams';
 import { parseJsonOrNull, readReply } from './response-reader';
-import { SseLastEvent } from './sse-last-event';
 import { UrlVerdicts } from './url-verdicts';
 import { classifyForwardError, describeForwardError } from './upstream-errors';
 
-export interface ProxyRequest {
-  /** Canonical UUID of the workspace whose agent receives the message. */
-  readonly targetId: string;
-  /** `''` for the canvas; a workspace id for agents; `system:*` etc. for internal callers. */
-  readonly callerId: string;
-  /** The raw request bytes (HTTP) or an already-built body (internal callers). */
-  readonly body: Buffer | Record<string, unknown>;
-  readonly logActivity: boolean;
-  /** A bound on the whole dispatch (X-Timeout); replaces the 30-minute ceiling. */
-  readonly timeoutMs?: number;
-  /** Park the message in `a2a_queue` when the target is busy (the queue drainer says no). */
-  readonly enqueueWhenBusy: boolean;
-}
+export type { ProxyRequest } from './dispatch';
 
 /** Agent replies up to this size are read whole (to relay errors and log them); larger ones stream. */
 export const MAX_HELD_REPLY_BYTES = 10 * 1024 * 1024;
 const AGENT_CALL_CEILING_MS = 30 * 60 * 1000;
-const BUSY_RETRY_AFTER_SECONDS = 30;
 const WAKE_RETRY_AFTER_SECONDS = 15;
-export const QUEUE_TTL_SECONDS = 24 * 60 * 60;
-
-interface Dispatch {
-  readonly req: ProxyRequest;
-  readonly target: ProxyTarget;
-  readonly request: JsonRpcRequest;
-  readonly method: string;
-  readonly startedAt: number;
-}
 
 /**
  * The A2A proxy core (spec 03 §2): one path for the HTTP route and every internal caller.
@@ -66,16 +42,16 @@ export class A2AProxyService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly bus: EventBus,
-    private readonly events: EventEmitter,
     private readonly targets: ProxyTargetRepository,
     private readonly access: WorkspaceAccess,
     private readonly urlVerdicts: UrlVerdicts,
     private readonly transport: AgentTransport,
-    private readonly queue: A2AQueueRepository,
     private readonly overrides: RuntimeOverrides,
-    private readonly activity: ActivityLogger,
     private readonly restarts: RestartRequests,
     private readonly deadAgents: DeadAgentCheck,
+    private readonly busy: BusyTarget,
+    private readonly streams: ReplyStreams,
+    private readonly effects: ProxySideEffects,
   ) {}
 
   async proxy(req: ProxyRequest): Promise<ProxyResult> {
@@ -158,7 +134,7 @@ export class A2AProxyService {
     const durationMs = this.now() - d.startedAt;
 
     if (response.status < 300 && response.contentType.startsWith('text/event-stream')) {
-      return this.streamThrough(d, response, deadline, durationMs);
+      return this.streams.sse(d, response, deadline, durationMs);
     }
     let reply;
     try {
@@ -167,7 +143,7 @@ export class A2AProxyService {
       deadline.dispose();
       // The agent got the message (it answered) but its reply broke off.
       const confirmed = response.status >= 200 && response.status < 400;
-      if (confirmed) this.afterReply(d, response.status, undefined, durationMs);
+      if (confirmed) this.effects.delivered(d, response.status, undefined, durationMs);
       this.logger.warn(
         { targetId: req.targetId, err: describeForwardError(err) },
         'agent reply broke off',
@@ -177,10 +153,10 @@ export class A2AProxyService {
       });
     }
     if (!reply.complete)
-      return this.streamOversized(d, response, reply.head, reply.rest, deadline, durationMs);
+      return this.streams.oversized(d, response, reply.head, reply.rest, deadline, durationMs);
     deadline.dispose();
 
-    this.afterReply(d, response.status, reply.bytes, durationMs);
+    this.effects.delivered(d, response.status, reply.bytes, durationMs);
     if (response.status >= 300) {
       return errorResult(response.status, upstreamError(reply.bytes, response.status), 'delivered');
     }
@@ -205,7 +181,7 @@ export class A2AProxyService {
       ? 'no sign of life from the agent before the deadline'
       : describeForwardError(err);
     if (await this.deadAgents.isDeadAndMarkedOffline(req.targetId, d.target.runtime)) {
-      this.recordFailure(d, detail);
+      this.effects.failed(d, detail, this.now() - d.startedAt);
       return errorResult(
         503,
         'workspace agent unreachable — container restart triggered',
@@ -214,186 +190,10 @@ export class A2AProxyService {
       );
     }
     if (failure === 'unreachable') {
-      this.recordFailure(d, detail);
+      this.effects.failed(d, detail, this.now() - d.startedAt);
       return errorResult(502, 'failed to reach workspace agent', 'failed');
     }
-    return this.busy(d, detail);
-  }
-
-  /**
-   * The agent is alive but occupied. A runtime with its own session queue says so and the
-   * caller retries; otherwise the message waits in `a2a_queue` for the agent's next heartbeat
-   * with spare capacity. Its activity row is written once, when it is finally delivered.
-   */
-  private async busy(d: Dispatch, detail: string): Promise<ProxyResult> {
-    const { req } = d;
-    const retry = { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) };
-    if (this.overrides.hasCapability(req.targetId, 'session')) {
-      this.recordFailure(d, detail);
-      return jsonResult(
-        503,
-        {
-          error: 'workspace agent busy — adapter handles retry (native_session)',
-          busy: true,
-          retry_after: BUSY_RETRY_AFTER_SECONDS,
-          native_session: true,
-        },
-        'busy',
-        retry,
-      );
-    }
-    const busyShape = {
-      error: 'workspace agent busy — retry after a short backoff',
-      busy: true,
-      retry_after: BUSY_RETRY_AFTER_SECONDS,
-    };
-    if (!req.enqueueWhenBusy) return jsonResult(503, busyShape, 'busy', retry);
-    try {
-      const queued = await this.queue.enqueue({
-        workspaceId: req.targetId,
-        callerId: req.callerId || null,
-        priority: PRIORITY.task,
-        body: d.request,
-        method: d.method || null,
-        idempotencyKey: messageIdOf(d.request) || null,
-        ttlSeconds: QUEUE_TTL_SECONDS,
-      });
-      return jsonResult(
-        202,
-        {
-          queued: true,
-          queue_id: queued.id,
-          queue_depth: queued.depth,
-          message: 'workspace agent busy — request queued, will dispatch when capacity available',
-        },
-        'queued',
-      );
-    } catch (err) {
-      this.logger.error({ err, targetId: req.targetId }, 'enqueue failed');
-      this.recordFailure(d, detail);
-      return jsonResult(503, busyShape, 'busy', retry);
-    }
-  }
-
-  /** SSE passes through as it arrives; its last event feeds the activity log. */
-  private streamThrough(
-    d: Dispatch,
-    response: AgentResponse,
-    deadline: DispatchDeadline,
-    durationMs: number,
-  ): ProxyResult {
-    const tap = new SseLastEvent(() => deadline.touch());
-    pipeline(response.body, tap).then(
-      () => {
-        deadline.dispose();
-        const final = tap.lastJson();
-        this.afterReply(
-          d,
-          response.status,
-          final === null ? undefined : Buffer.from(JSON.stringify(final)),
-          durationMs,
-        );
-      },
-      (err) => {
-        deadline.dispose();
-        this.logger.warn(
-          { targetId: d.req.targetId, err: describeForwardError(err) },
-          'agent stream broke off',
-        );
-        this.recordFailure(d, `stream broke off: ${describeForwardError(err)}`);
-      },
-    );
-    return {
-      kind: 'stream',
-      status: response.status,
-      contentType: response.contentType,
-      stream: tap,
-      outcome: 'delivered',
-    };
-  }
-
-  /** A reply too large to hold is streamed on instead of being truncated. */
-  private streamOversized(
-    d: Dispatch,
-    response: AgentResponse,
-    head: Buffer,
-    rest: Readable,
-    deadline: DispatchDeadline,
-    durationMs: number,
-  ): ProxyResult {
-    const stream = Readable.from(
-      (async function* () {
-        yield head;
-        for await (const chunk of rest) {
-          deadline.touch();
-          yield chunk as Buffer;
-        }
-      })(),
-    );
-    stream.once('close', () => deadline.dispose());
-    this.afterReply(d, response.status, undefined, durationMs);
-    return {
-      kind: 'stream',
-      status: response.status,
-      contentType: response.contentType || 'application/json',
-      stream,
-      outcome: 'delivered',
-    };
-  }
-
-  /** Side effects of an answered call, detached from the reply (spec 03 §2.13). */
-  private afterReply(
-    d: Dispatch,
-    status: number,
-    bytes: Buffer | undefined,
-    durationMs: number,
-  ): void {
-    const { req } = d;
-    const reply = parseJsonOrNull(bytes);
-    if (req.logActivity) {
-      void this.activity.log({
-        workspaceId: req.targetId,
-        activityType: 'a2a_receive',
-        sourceId: req.callerId || null,
-        targetId: req.targetId,
-        method: d.method,
-        summary: `${d.method} → ${d.target.name || req.targetId}`,
-        requestBody: d.request,
-        responseBody: reply,
-        toolTrace: toolTraceOf(reply),
-        durationMs,
-        status: status >= 400 ? 'error' : 'ok',
-      });
-    }
-    if (status >= 400) return;
-    if (req.callerId === '' && reply !== null) {
-      this.events.broadcastOnly('A2A_RESPONSE', req.targetId, {
-        response_body: reply,
-        method: d.method,
-        duration_ms: durationMs,
-      });
-    }
-    if (req.callerId !== '' && !isSystemCaller(req.callerId)) {
-      this.targets
-        .touchOutbound(req.callerId)
-        .catch((err) => this.logger.warn({ err }, 'last_outbound_at update failed'));
-    }
-  }
-
-  private recordFailure(d: Dispatch, detail: string): void {
-    if (!d.req.logActivity) return;
-    void this.activity.log({
-      workspaceId: d.req.targetId,
-      activityType: 'a2a_receive',
-      sourceId: d.req.callerId || null,
-      targetId: d.req.targetId,
-      method: d.method,
-      summary: `A2A request to ${d.target.name || d.req.targetId} failed: ${detail}`,
-      requestBody: d.request,
-      durationMs: this.now() - d.startedAt,
-      status: 'error',
-      errorDetail: detail,
-    });
+    return this.busy.handle(d, detail);
   }
 
   private now(): number {

@@ -1,0 +1,26 @@
+import { JsonRpcRequest } from './envelope';
+import { ProxyTarget } from './proxy-target.repository';
+
+export interface ProxyRequest {
+  /** Canonical UUID of the workspace whose agent receives the message. */
+  readonly targetId: string;
+  /** `''` for the canvas; a workspace id for agents; `system:*` etc. for internal callers. */
+  readonly callerId: string;
+  /** The raw request bytes (HTTP) or an already-built body (internal callers). */
+  readonly body: Buffer | Record<string, unknown>;
+  readonly logActivity: boolean;
+  /** A bound on the whole dispatch (X-Timeout); replaces the 30-minute ceiling. */
+  readonly timeoutMs?: number;
+  /** Park the message in `a2a_queue` when the target is busy (the queue drainer says no). */
+  readonly enqueueWhenBusy: boolean;
+}
+
+/** One message on its way to an agent: who sent it where, and what exactly is forwarded. */
+export interface Dispatch {
+  readonly req: ProxyRequest;
+  readonly target: ProxyTarget;
+  readonly request: JsonRpcRequest;
+  readonly method: string;
+  /** Clock milliseconds when forwarding began. */
+  readonly startedAt: number;
+}
