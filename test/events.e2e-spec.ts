@@ -246,6 +246,21 @@ describe('events', () => {
     });
   });
 
+  describe('in SaaS mode (MOLECULE_ORG_ID set)', () => {
+    const ORG = '5e0c6a52-8f0e-4d8a-9d35-6c1e7e0f4a21';
+    let tenant: TestApp;
+    beforeAll(async () => {
+      tenant = await startTestApp(db.url, { ADMIN_TOKEN: ADMIN, MOLECULE_ORG_ID: ORG });
+    });
+    afterAll(() => tenant.close());
+
+    it('the WebSocket upgrade is tenant-guarded like every route', async () => {
+      expect((await TestWsClient.reject(tenant.baseUrl)).status).toBe(404);
+      const ws = await TestWsClient.connect(tenant.baseUrl, { 'X-Molecule-Org-Id': ORG });
+      await ws.close();
+    });
+  });
+
   describe('across replicas', () => {
     let second: TestApp;
     beforeAll(async () => {

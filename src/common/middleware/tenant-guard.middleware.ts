@@ -1,4 +1,5 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../../config/app-config';
 import { isSameOriginCanvas } from '../auth/canvas-origin';
 
@@ -13,25 +14,31 @@ export function tenantGuardMiddleware(config: AppConfig): RequestHandler {
   const orgId = config.orgId;
   if (orgId === '') return (_req, _res, next) => next();
   return (req, res, next) => {
-    if (
-      isOpenPath(req.path) ||
-      isForThisOrg(req, orgId) ||
-      isSameOriginCanvas(config, req.headers)
-    ) {
-      return next();
-    }
+    if (isOpenPath(req.path) || isForTenant(config, req.headers)) return next();
     res.status(404).end();
   };
 }
 
-function isOpenPath(path: string): boolean {
-  return OPEN_PATHS.has(path) || path.startsWith('/cp/');
+/**
+ * Whether a request is meant for this tenant (always true outside SaaS mode). Shared with the
+ * WebSocket handshake, which Express middleware never sees.
+ */
+export function isForTenant(config: AppConfig, headers: IncomingHttpHeaders): boolean {
+  const orgId = config.orgId;
+  if (orgId === '') return true;
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return (
+    header('x-molecule-org-id') === orgId ||
+    flyReplayState(header('fly-replay-src')) === orgId ||
+    isSameOriginCanvas(config, headers)
+  );
 }
 
-function isForThisOrg(req: Request, orgId: string): boolean {
-  return (
-    req.get('X-Molecule-Org-Id') === orgId || flyReplayState(req.get('Fly-Replay-Src')) === orgId
-  );
+function isOpenPath(path: string): boolean {
+  return OPEN_PATHS.has(path) || path.startsWith('/cp/');
 }
 
 /** The `state=` segment of Fly's `Fly-Replay-Src` (`;`-separated, any order); '' when absent. */

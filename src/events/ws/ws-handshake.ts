@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { parseUuid } from '../../common/http/uuid';
+import { isForTenant } from '../../common/middleware/tenant-guard.middleware';
 import { AppConfig } from '../../config/app-config';
 
 export type HandshakeResult =
@@ -36,6 +37,10 @@ export class WsHandshake {
   ) {}
 
   async verify(req: IncomingMessage): Promise<HandshakeResult> {
+    // The tenant guard as for every other route: a bare 404 for another tenant's caller.
+    if (!isForTenant(this.config, req.headers)) {
+      return { ok: false, status: 404, body: '', contentType: 'text/plain' };
+    }
     // Browsers always send Origin; non-browser agents send none and are not a CSWSH risk.
     const origin = req.headers.origin;
     if (this.config.corsOriginsSet && origin !== undefined && !this.originAllowed(origin)) {
