@@ -1,11 +1,14 @@
 import { WorkspaceViewRow } from './workspace.repository';
 
-/** A workspace as `GET /workspaces` lists it (spec 01 §3.2), keys in the reference's order. */
-export function toListItem(
-  row: WorkspaceViewRow,
-  provisionTimeoutMs?: number,
-): Record<string, unknown> {
-  const item: Record<string, unknown> = {
+/** The columns a peer listing carries: the head of every workspace view. */
+export type PeerViewRow = Pick<
+  WorkspaceViewRow,
+  'id' | 'name' | 'role' | 'tier' | 'status' | 'agent_card' | 'url' | 'parent_id' | 'active_tasks'
+>;
+
+/** A workspace as `GET /registry/:id/peers` lists it (spec 02 §9): the list item's first keys. */
+export function toPeerView(row: PeerViewRow): Record<string, unknown> {
+  return {
     id: row.id,
     name: row.name,
     role: row.role || null,
@@ -15,6 +18,16 @@ export function toListItem(
     url: row.url ?? '',
     parent_id: row.parent_id,
     active_tasks: row.active_tasks ?? 0,
+  };
+}
+
+/** A workspace as `GET /workspaces` lists it (spec 01 §3.2), keys in the reference's order. */
+export function toListItem(
+  row: WorkspaceViewRow,
+  provisionTimeoutMs?: number,
+): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    ...toPeerView(row),
     max_concurrent_tasks: row.max_concurrent_tasks ?? 1,
     last_error_rate: row.last_error_rate ?? 0,
     last_sample_error: row.last_sample_error ?? '',

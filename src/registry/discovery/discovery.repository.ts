@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, sql } from '../../database/database.service';
 import { WorkspaceStatus } from '../../database/entities';
+import { PeerViewRow } from '../../workspaces/workspace-view';
 
 export interface DiscoveryRow {
   id: string;
@@ -9,18 +10,6 @@ export interface DiscoveryRow {
   url: string | null;
   internal_url: string | null;
   status: WorkspaceStatus | null;
-}
-
-export interface PeerRow {
-  id: string;
-  name: string;
-  role: string | null;
-  tier: number | null;
-  status: WorkspaceStatus | null;
-  agent_card: unknown;
-  url: string | null;
-  parent_id: string | null;
-  active_tasks: number | null;
 }
 
 const ROWS = sql(
@@ -53,7 +42,7 @@ export class DiscoveryRepository {
     return row ? row.parent_id : undefined;
   }
 
-  peers(id: string, parentId: string | null): Promise<PeerRow[]> {
-    return this.db.query<PeerRow>(PEERS, [id, parentId]);
+  peers(id: string, parentId: string | null): Promise<PeerViewRow[]> {
+    return this.db.query<PeerViewRow>(PEERS, [id, parentId]);
   }
 }

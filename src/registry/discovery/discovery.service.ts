@@ -6,7 +6,8 @@ import { parseUuid } from '../../common/http/uuid';
 import { UrlGuard } from '../../common/ssrf/url-guard';
 import { WorkspaceAccess } from '../access/workspace-access';
 import { DiscoveryAuth } from './discovery-auth';
-import { DiscoveryRepository, PeerRow } from './discovery.repository';
+import { toPeerView } from '../../workspaces/workspace-view';
+import { DiscoveryRepository } from './discovery.repository';
 
 /**
  * Peer discovery (spec 02 §8–§10): the URL a workspace should use to reach another one, and
@@ -88,26 +89,12 @@ export class DiscoveryService {
         (p) =>
           q === '' || p.name.toLowerCase().includes(q) || (p.role ?? '').toLowerCase().includes(q),
       )
-      .map(toPeer);
+      .map(toPeerView);
   }
 
   async checkAccess(callerId: string, targetId: string): Promise<{ allowed: boolean }> {
     return { allowed: await this.access.canCommunicate(callerId, targetId) };
   }
-}
-
-function toPeer(p: PeerRow): Record<string, unknown> {
-  return {
-    id: p.id,
-    name: p.name,
-    role: p.role || null,
-    tier: p.tier ?? 0,
-    status: p.status ?? '',
-    agent_card: p.agent_card ?? null,
-    url: p.url ?? '',
-    parent_id: p.parent_id,
-    active_tasks: p.active_tasks ?? 0,
-  };
 }
 
 /** The reference's plain substring rewrite: first `127.0.0.1`, then first `localhost`. */
