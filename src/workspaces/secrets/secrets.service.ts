@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SecretCipher } from '../../common/crypto/secret-cipher';
 import { internalError, notFound } from '../../common/http/api-error';
+import { orInternalError } from '../../common/http/or-internal-error';
 import { RestartRequests } from '../lifecycle/restart-requests';
 import {
   SealedValue,
@@ -54,8 +55,10 @@ export class SecretsService {
 
   /** The workspace's own keys, then the global keys it inherits; each group by key. */
   async list(workspaceId: string): Promise<SecretListItem[]> {
-    const own = await this.attempt('query failed', () =>
+    const own = await orInternalError(
       this.repository.workspaceMeta(workspaceId),
+      'query failed',
+      this.logger,
     );
     let globals: SecretMetaRow[] = [];
     try {
@@ -78,8 +81,10 @@ export class SecretsService {
   }
 
   async remove(workspaceId: string, key: string): Promise<void> {
-    const deleted = await this.attempt('failed to delete secret', () =>
+    const deleted = await orInternalError(
       this.repository.deleteWorkspace(workspaceId, key),
+      'failed to delete secret',
+      this.logger,
     );
     if (!deleted) throw notFound('secret not found');
     this.restarts.request([workspaceId], 'workspace secret changed');
@@ -102,8 +107,10 @@ export class SecretsService {
 
   /** The flat env bundle an agent pulls; never partial. */
   async bundle(workspaceId: string): Promise<Record<string, string>> {
-    const { values, failures } = await this.attempt('failed to read secrets', () =>
+    const { values, failures } = await orInternalError(
       this.decryptAll(workspaceId),
+      'failed to read secrets',
+      this.logger,
     );
     if (failures.length > 0) {
       throw internalError(
@@ -116,8 +123,10 @@ export class SecretsService {
   }
 
   async model(workspaceId: string): Promise<ModelSetting> {
-    const row = await this.attempt('query failed', () =>
+    const row = await orInternalError(
       this.repository.workspaceValue(workspaceId, MODEL_SECRET_KEY),
+      'query failed',
+      this.logger,
     );
     if (!row) return { model: '', source: 'default' };
     try {
@@ -131,8 +140,10 @@ export class SecretsService {
   /** An empty model clears the override. */
   async setModel(workspaceId: string, model: string): Promise<'saved' | 'cleared'> {
     if (model === '') {
-      await this.attempt('failed to clear model', () =>
+      await orInternalError(
         this.repository.deleteWorkspace(workspaceId, MODEL_SECRET_KEY),
+        'failed to clear model',
+        this.logger,
       );
       this.restarts.request([workspaceId], 'model changed');
       return 'cleared';
@@ -144,18 +155,22 @@ export class SecretsService {
   }
 
   async listGlobal(): Promise<SecretListItem[]> {
-    const rows = await this.attempt('query failed', () => this.repository.globalMeta());
+    const rows = await orInternalError(this.repository.globalMeta(), 'query failed', this.logger);
     return rows.map((row) => listItem(row, 'global'));
   }
 
   async setGlobal(key: string, value: string): Promise<void> {
     const sealed = this.seal(value, 'failed to encrypt');
-    await this.attempt('failed to save', () => this.repository.upsertGlobal(key, sealed));
+    await orInternalError(this.repository.upsertGlobal(key, sealed), 'failed to save', this.logger);
     this.restartInheritors(key);
   }
 
   async removeGlobal(key: string): Promise<void> {
-    const deleted = await this.attempt('failed to delete', () => this.repository.deleteGlobal(key));
+    const deleted = await orInternalError(
+      this.repository.deleteGlobal(key),
+      'failed to delete',
+      this.logger,
+    );
     if (!deleted) throw notFound('secret not found');
     this.restartInheritors(key);
   }
@@ -166,8 +181,10 @@ export class SecretsService {
     sealed: SealedValue,
     failure: string,
   ): Promise<void> {
-    const saved = await this.attempt(failure, () =>
+    const saved = await orInternalError(
       this.repository.upsertWorkspace(workspaceId, key, sealed),
+      failure,
+      this.logger,
     );
     if (!saved) throw notFound('workspace not found');
   }
@@ -204,16 +221,6 @@ export class SecretsService {
 
   private decrypt(row: SecretValueRow): string {
     return this.cipher.decryptVersioned(row.encrypted_value, row.encryption_version).toString();
-  }
-
-  /** Runs a datastore call; any failure is logged and answered with the canned `message`. */
-  private async attempt<T>(message: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      this.logger.error({ err }, message);
-      throw internalError(message);
-    }
   }
 }
 
