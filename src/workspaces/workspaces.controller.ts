@@ -48,7 +48,7 @@ export class WorkspacesController {
   ): Promise<Record<string, unknown>> {
     const platformUrl = () =>
       publicPlatformUrl(this.config.externalPlatformUrl, req.headers, req.secure);
-    return (await this.workspaces.create(body, platformUrl)).body;
+    return this.workspaces.create(body, platformUrl);
   }
 
   /** Open (no auth): sensitive fields are stripped from the answer. */

@@ -22,15 +22,6 @@ import {
 import { toListItem, toPublicDetail } from './workspace-view';
 import { WorkspaceRepository } from './workspace.repository';
 
-export interface CreatedWorkspace {
-  readonly body: Record<string, unknown>;
-}
-
-export interface DeleteOptions {
-  readonly confirm: boolean;
-  readonly purge: boolean;
-}
-
 const DEFAULT_TIER = 3;
 const DEFAULT_RUNTIME = 'langgraph';
 
@@ -50,7 +41,10 @@ export class WorkspacesService {
     private readonly events: EventEmitter,
   ) {}
 
-  async create(dto: CreateWorkspaceDto, platformUrl: () => string): Promise<CreatedWorkspace> {
+  async create(
+    dto: CreateWorkspaceDto,
+    platformUrl: () => string,
+  ): Promise<Record<string, unknown>> {
     if (workspaceFieldError(dto)) throw badRequest('invalid workspace fields');
     const parentId = dto.parent_id == null ? null : parseUuid(dto.parent_id);
     if (dto.parent_id != null && !parentId) throw badRequest('invalid workspace payload');
@@ -116,7 +110,7 @@ export class WorkspacesService {
 
     if (external && dto.url) {
       await this.events.recordAndBroadcast('WORKSPACE_ONLINE', id, { name, external: true });
-      return { body: { id, external: true, status: 'online' } };
+      return { id, external: true, status: 'online' };
     }
     if (external) {
       const token = await this.tokens.issue(id).catch((err) => {
@@ -128,12 +122,10 @@ export class WorkspacesService {
         external: true,
       });
       return {
-        body: {
-          id,
-          external: true,
-          status: 'awaiting_agent',
-          connection: externalConnection(platformUrl(), id, token),
-        },
+        id,
+        external: true,
+        status: 'awaiting_agent',
+        connection: externalConnection(platformUrl(), id, token),
       };
     }
 
@@ -145,12 +137,10 @@ export class WorkspacesService {
       template: dto.template ?? '',
     });
     return {
-      body: {
-        id,
-        status: outcome,
-        awareness_namespace: awarenessNamespace,
-        workspace_access: access || 'none',
-      },
+      id,
+      status: outcome,
+      awareness_namespace: awarenessNamespace,
+      workspace_access: access || 'none',
     };
   }
 
