@@ -1,23 +1,11 @@
 import { ActivityRow } from './activity.repository';
-import { fromJsonText } from './json-column';
+import { fromJsonText, WithParsedJson } from './json-column';
 
 /** One row of `GET /workspaces/:id/activity` (spec 03 §5.3). */
-export interface ActivityView {
-  id: string;
-  workspace_id: string;
-  activity_type: string;
-  source_id: string | null;
-  target_id: string | null;
-  method: string | null;
-  summary: string | null;
-  duration_ms: number | null;
-  status: string | null;
-  error_detail: string | null;
-  created_at: Date | null;
-  request_body?: unknown;
-  response_body?: unknown;
-  tool_trace?: unknown;
-}
+export type ActivityView = WithParsedJson<
+  ActivityRow,
+  'request_body' | 'response_body' | 'tool_trace'
+>;
 
 /** Nullable columns answer `null`; the JSON columns are present only when non-NULL. */
 export function toActivityView(row: ActivityRow): ActivityView {

@@ -23,3 +23,8 @@ export function toJsonColumn(value: unknown): JsonColumn {
 export function fromJsonText(text: string | null): unknown {
   return text === null ? undefined : JSON.parse(text);
 }
+
+/** A row once its JSON-text columns are parsed: each is present only when it was non-NULL. */
+export type WithParsedJson<Row, Columns extends keyof Row> = Omit<Row, Columns> & {
+  [Column in Columns]?: unknown;
+};

@@ -1,22 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { internalError } from '../../common/http/api-error';
-import { fromJsonText } from '../json-column';
+import { fromJsonText, WithParsedJson } from '../json-column';
 import { containsPattern, SessionSearchQuery } from './session-search-query';
 import { SessionSearchRepository, SessionSearchRow } from './session-search.repository';
 
 /** One hit of `GET /workspaces/:id/session-search` (spec 03 §5.4). */
-export interface SessionSearchHit {
-  kind: 'activity';
-  id: string;
-  workspace_id: string;
-  label: string;
-  content: string;
-  method: string;
-  status: string;
-  created_at: Date | null;
-  request_body?: unknown;
-  response_body?: unknown;
-}
+export type SessionSearchHit = WithParsedJson<SessionSearchRow, 'request_body' | 'response_body'>;
 
 /**
  * Case-insensitive substring search over a workspace's activity rows, newest first. The
