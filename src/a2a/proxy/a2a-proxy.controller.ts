@@ -86,9 +86,13 @@ function header(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `X-Timeout`: whole seconds > 0 bound the dispatch for real; anything else is ignored. */
+/**
+ * `X-Timeout`: whole seconds > 0 bound the dispatch for real; anything else — including a
+ * number too large to parse exactly, which Go's Atoi refuses too — is ignored.
+ */
 export function parseTimeout(value: string | undefined): number | undefined {
   const raw = value?.trim() ?? '';
-  if (!/^[+-]?\d+$/.test(raw) || Number(raw) <= 0) return undefined;
-  return Number(raw) * 1000;
+  if (!/^[+-]?\d+$/.test(raw)) return undefined;
+  const seconds = Number(raw);
+  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }

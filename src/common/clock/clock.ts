@@ -12,14 +12,25 @@ export abstract class Clock {
   abstract setTimeout(callback: () => void, ms: number): TimerHandle;
 }
 
+/** Node fires any longer delay after 1 ms (with a TimeoutOverflowWarning); longer waits chain. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export class SystemClock extends Clock {
   now(): Date {
     return new Date();
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = setTimeout(callback, ms);
-    timer.unref?.();
+    let timer: NodeJS.Timeout;
+    const arm = (remainingMs: number) => {
+      const delay = Math.min(remainingMs, MAX_TIMER_DELAY_MS);
+      timer = setTimeout(
+        () => (remainingMs > delay ? arm(remainingMs - delay) : callback()),
+        delay,
+      );
+      timer.unref?.();
+    };
+    arm(ms);
     return { cancel: () => clearTimeout(timer) };
   }
 }

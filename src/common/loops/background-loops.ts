@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Database } from '../../database/database.service';
-import { Clock } from '../clock/clock';
+import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
 import { LoopLiveness } from './loop-liveness';
 
 export interface LoopDefinition {
@@ -34,7 +34,9 @@ export class BackgroundLoops implements OnApplicationShutdown {
   ) {}
 
   start(loop: LoopDefinition): void {
-    const timer = setInterval(() => void this.runOnce(loop), loop.intervalMs);
+    // A longer interval would make Node run the loop every millisecond instead.
+    const intervalMs = Math.min(loop.intervalMs, MAX_TIMER_DELAY_MS);
+    const timer = setInterval(() => void this.runOnce(loop), intervalMs);
     timer.unref();
     this.scheduler.addInterval(loop.name, timer);
   }
