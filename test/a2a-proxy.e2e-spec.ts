@@ -350,6 +350,8 @@ describe('POST /workspaces/:id/a2a', () => {
       [{ mode: 'status' as const, status: 503, body: 'overloaded' }, 503, 'Service Unavailable'],
       [{ mode: 'status' as const, status: 404, body: { error: 42 } }, 404, 'Not Found'],
       [{ mode: 'status' as const, status: 302, body: '' }, 302, 'Found'],
+      // Go's wording, not Node's `Payload Too Large`.
+      [{ mode: 'status' as const, status: 413, body: '' }, 413, 'Request Entity Too Large'],
     ])('relays %j as %p with the agent error or the reason phrase', async (mode, status, error) => {
       const agent = await agents.start(mode);
       const id = await agentWorkspace(agent.url);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
 import { Clock } from '../../common/clock/clock';
+import { statusText } from '../../common/http/status-text';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
 import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
@@ -221,9 +221,9 @@ function parseBody(body: Buffer | Record<string, unknown>): unknown {
   }
 }
 
-/** The agent's own `error` string when it gave one, else the HTTP reason phrase. */
+/** The agent's own `error` string when it gave one, else Go's reason phrase (`""` if none). */
 function upstreamError(bytes: Buffer, status: number): string {
   const reply = parseJsonOrNull(bytes) as { error?: unknown } | null;
   if (reply && typeof reply === 'object' && typeof reply.error === 'string') return reply.error;
-  return STATUS_CODES[status] ?? 'Unknown Status';
+  return statusText(status);
 }

@@ -27,6 +27,8 @@ describe('failureMessage', () => {
     [raw(500, '{"detail":"x"}'), 'Internal Server Error'],
     [raw(503, '{"error":42}'), 'Service Unavailable'],
     [raw(503, '{"error":""}'), 'Service Unavailable'],
+    [raw(418, ''), "I'm a teapot"],
+    [raw(509, ''), 'unknown drain dispatch error'],
     [raw(599, 'not json'), 'unknown drain dispatch error'],
   ])('falls back to the reason phrase without crashing: %#', (result, expected) => {
     expect(failureMessage(result)).toBe(expected);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
+import { statusText } from '../../common/http/status-text';
 import { BackgroundLoops } from '../../common/loops/background-loops';
 import { HeartbeatHooks, HeartbeatSignal } from '../../registry/heartbeat/heartbeat-hooks';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
@@ -93,5 +93,5 @@ export function failureMessage(result: ProxyResult): string {
   if (result.kind === 'stream') return 'unknown drain dispatch error';
   const body = parseJsonOrNull(result.body) as { error?: unknown } | null;
   if (body && typeof body.error === 'string' && body.error !== '') return body.error;
-  return STATUS_CODES[result.status] ?? 'unknown drain dispatch error';
+  return statusText(result.status) || 'unknown drain dispatch error';
 }
