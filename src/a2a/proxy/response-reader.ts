@@ -17,7 +17,8 @@ export async function readReply(
 ): Promise<ReadOutcome> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  // Leaving the loop early must not destroy the body: the rest is still to be streamed.
+  for await (const chunk of body.iterator({ destroyOnReturn: false })) {
     const buffer = chunk as Buffer;
     onChunk();
     chunks.push(buffer);
