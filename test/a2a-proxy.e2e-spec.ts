@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_HELD_REPLY_BYTES } from '../src/a2a/proxy/a2a-proxy.service';
 import { RestartRequests } from '../src/workspaces/lifecycle/restart-requests';
 import { a2aClientFor, textOf, useTestAgents } from './support/agents';
 import { insertToken, insertWorkspace, WorkspaceSeed } from './support/factories';
@@ -360,6 +361,34 @@ describe('POST /workspaces/:id/a2a', () => {
       expect(res.body).toEqual({ error });
       const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
       expect(row.status).toBe(status >= 400 ? 'error' : 'ok');
+    });
+
+    describe('replies over the 10 MiB hold limit', () => {
+      const huge = 'z'.repeat(MAX_HELD_REPLY_BYTES + 1024 * 1024);
+
+      it('streams a 2xx reply on whole, labelled JSON, and logs it without a body', async () => {
+        const agent = await agents.start({ mode: 'status', status: 200, body: huge });
+        const id = await agentWorkspace(agent.url);
+        const res = await app.http.post(a2a(id), canvasMessage('x'));
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(res.headers.get('cache-control')).toBeNull();
+        expect(res.text.length).toBe(huge.length);
+        expect(res.text === huge).toBe(true);
+        const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
+        expect([row.status, row.response_body]).toEqual(['ok', null]);
+      });
+
+      it('answers an error reply in the error shape with the reason phrase', async () => {
+        const agent = await agents.start({ mode: 'status', status: 500, body: huge });
+        const id = await agentWorkspace(agent.url);
+        const res = await app.http.post(a2a(id), canvasMessage('x'));
+        expect(res.status).toBe(500);
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(res.body).toEqual({ error: 'Internal Server Error' });
+        const row = await eventually(async () => (await activityOf(id))[0], 'activity row');
+        expect(row.status).toBe('error');
+      });
     });
 
     it('relays a 2xx body that is not JSON verbatim and logs it as null', async () => {

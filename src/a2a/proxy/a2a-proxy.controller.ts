@@ -69,7 +69,8 @@ export class A2AProxyController {
     }
     res.status(result.status);
     res.setHeader('Content-Type', result.contentType);
-    res.setHeader('Cache-Control', 'no-cache');
+    if (result.contentType.startsWith('text/event-stream'))
+      res.setHeader('Cache-Control', 'no-cache');
     res.flushHeaders();
     try {
       await pipeline(result.stream, res);

@@ -152,9 +152,15 @@ export class A2AProxyService {
         delivery_confirmed: confirmed,
       });
     }
-    if (!reply.complete)
+    if (!reply.complete && response.status < 300)
       return this.streams.oversized(d, response, reply.head, reply.rest, deadline, durationMs);
     deadline.dispose();
+    if (!reply.complete) {
+      // An error reply is answered in the error shape whatever its size; the rest is not read.
+      reply.rest.destroy();
+      this.effects.delivered(d, response.status, undefined, durationMs);
+      return errorResult(response.status, statusText(response.status), 'delivered');
+    }
 
     this.effects.delivered(d, response.status, reply.bytes, durationMs);
     if (response.status >= 300) {

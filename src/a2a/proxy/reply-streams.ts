@@ -56,7 +56,10 @@ export class ReplyStreams {
     };
   }
 
-  /** A reply over the hold limit is streamed on (the reference truncated it); its body is not logged. */
+  /**
+   * A 2xx reply over the hold limit is streamed on (the reference truncated it), labelled JSON
+   * like every relayed reply; its body is not logged.
+   */
   oversized(
     d: Dispatch,
     response: AgentResponse,
@@ -79,7 +82,7 @@ export class ReplyStreams {
     return {
       kind: 'stream',
       status: response.status,
-      contentType: response.contentType || 'application/json',
+      contentType: 'application/json',
       stream,
       outcome: 'delivered',
     };
