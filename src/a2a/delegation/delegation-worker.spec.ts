@@ -59,7 +59,7 @@ describe('DelegationWorker', () => {
           },
         },
       },
-      logActivity: true,
+      logFailures: true,
       enqueueWhenBusy: true,
     });
   });

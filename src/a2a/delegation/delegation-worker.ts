@@ -65,7 +65,7 @@ export class DelegationWorker {
         targetId: job.targetId,
         callerId: job.sourceId,
         body: delegationMessage(job.delegationId, job.task),
-        logActivity: true,
+        logFailures: true,
         enqueueWhenBusy: true,
       });
       // A reply too big to hold still has to be read off the agent's connection.

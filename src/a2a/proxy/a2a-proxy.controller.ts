@@ -42,7 +42,7 @@ export class A2AProxyController {
       targetId,
       callerId: caller.kind === 'canvas' ? '' : caller.id,
       body,
-      logActivity: true,
+      logFailures: true,
       timeoutMs: parseTimeout(header(req, 'x-timeout')),
       enqueueWhenBusy: true,
     });

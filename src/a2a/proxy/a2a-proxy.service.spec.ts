@@ -43,7 +43,7 @@ describe('A2AProxyService', () => {
       targetId: TARGET,
       callerId: '',
       body,
-      logActivity: true,
+      logFailures: true,
       enqueueWhenBusy: true,
       ...over,
     });

@@ -8,7 +8,11 @@ export interface ProxyRequest {
   readonly callerId: string;
   /** The raw request bytes (HTTP) or an already-built body (internal callers). */
   readonly body: Buffer | Record<string, unknown>;
-  readonly logActivity: boolean;
+  /**
+   * Log a dispatch that never got an answer (spec 03 §2.13). The queue drainer says no: it
+   * retries a message up to five times, and the canvas should not show each try as an error.
+   */
+  readonly logFailures: boolean;
   /** A bound on the whole dispatch (X-Timeout); replaces the 30-minute ceiling. */
   readonly timeoutMs?: number;
   /** Park the message in `a2a_queue` when the target is busy (the queue drainer says no). */

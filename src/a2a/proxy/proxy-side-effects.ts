@@ -25,21 +25,19 @@ export class ProxySideEffects {
   delivered(d: Dispatch, status: number, bytes: Buffer | undefined, durationMs: number): void {
     const { req } = d;
     const reply = parseJsonOrNull(bytes);
-    if (req.logActivity) {
-      void this.activity.log({
-        workspaceId: req.targetId,
-        activityType: 'a2a_receive',
-        sourceId: req.callerId || null,
-        targetId: req.targetId,
-        method: d.method,
-        summary: `${d.method} → ${d.target.name || req.targetId}`,
-        requestBody: d.request,
-        responseBody: reply,
-        toolTrace: toolTraceOf(reply),
-        durationMs,
-        status: status >= 400 ? 'error' : 'ok',
-      });
-    }
+    void this.activity.log({
+      workspaceId: req.targetId,
+      activityType: 'a2a_receive',
+      sourceId: req.callerId || null,
+      targetId: req.targetId,
+      method: d.method,
+      summary: `${d.method} → ${d.target.name || req.targetId}`,
+      requestBody: d.request,
+      responseBody: reply,
+      toolTrace: toolTraceOf(reply),
+      durationMs,
+      status: status >= 400 ? 'error' : 'ok',
+    });
     if (status >= 400) return;
     if (req.callerId === '' && reply !== null) {
       this.events.broadcastOnly('A2A_RESPONSE', req.targetId, {
@@ -57,7 +55,7 @@ export class ProxySideEffects {
 
   /** The message did not get through; `detail` says why (it is the agent owner's log). */
   failed(d: Dispatch, detail: string, durationMs: number): void {
-    if (!d.req.logActivity) return;
+    if (!d.req.logFailures) return;
     void this.activity.log({
       workspaceId: d.req.targetId,
       activityType: 'a2a_receive',

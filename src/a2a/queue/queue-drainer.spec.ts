@@ -1,6 +1,10 @@
 import { Readable } from 'node:stream';
+import { createUnit, quietLogs } from '../../../test/support/unit';
+import { DelegationStitch } from '../delegation/delegation-stitch';
+import { A2AProxyService } from '../proxy/a2a-proxy.service';
 import { jsonResult, ProxyResult } from '../proxy/proxy-result';
-import { failureMessage } from './queue-drainer';
+import { A2AQueueRepository, ClaimedItem } from './a2a-queue.repository';
+import { failureMessage, QueueDrainer } from './queue-drainer';
 
 const raw = (status: number, body: string): ProxyResult => ({
   kind: 'json',
@@ -44,5 +48,73 @@ describe('failureMessage', () => {
         outcome: 'delivered',
       }),
     ).toBe('unknown drain dispatch error');
+  });
+});
+
+describe('QueueDrainer.drainOne', () => {
+  quietLogs();
+  const item: ClaimedItem = {
+    id: 'q-1',
+    caller_id: 'caller',
+    body: { method: 'message/send' },
+    method: 'message/send',
+    attempts: 1,
+  };
+
+  async function drainWith(result: ProxyResult) {
+    const unit = await createUnit(QueueDrainer);
+    const queue = unit.mock(A2AQueueRepository);
+    queue.claim.mockResolvedValue(item);
+    queue.fail.mockResolvedValue('queued');
+    const proxy = unit.mock(A2AProxyService);
+    proxy.proxy.mockResolvedValue(result);
+    const outcome = await unit.sut.drainOne('ws');
+    return { outcome, queue, proxy, stitch: unit.mock(DelegationStitch) };
+  }
+
+  it('dispatches as the stored caller, without logging each failed try', async () => {
+    const { proxy } = await drainWith(jsonResult(200, { result: {} }, 'delivered'));
+    expect(proxy.proxy).toHaveBeenCalledWith(
+      expect.objectContaining({ targetId: 'ws', callerId: 'caller', logFailures: false }),
+    );
+  });
+
+  it('completes a delivered reply and stitches it into the delegation', async () => {
+    const { outcome, queue, stitch } = await drainWith(
+      jsonResult(200, { result: {} }, 'delivered'),
+    );
+    expect(outcome).toBe('delivered');
+    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(stitch.afterDelivery).toHaveBeenCalledWith('ws', item, expect.any(Buffer));
+  });
+
+  it("completes the agent's own 202 without stitching a result that is not there yet", async () => {
+    const { outcome, queue, stitch } = await drainWith(
+      jsonResult(202, { accepted: true }, 'delivered'),
+    );
+    expect(outcome).toBe('delivered');
+    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(stitch.afterDelivery).not.toHaveBeenCalled();
+  });
+
+  it('counts a relayed 3xx as a failed delivery, like the delegation worker does', async () => {
+    const { outcome, queue } = await drainWith(jsonResult(302, { error: 'Found' }, 'delivered'));
+    expect(outcome).toBe('requeued');
+    expect(queue.complete).not.toHaveBeenCalled();
+    expect(queue.fail).toHaveBeenCalledWith('q-1', 'Found', 5);
+  });
+
+  it('reads a streamed reply to its end, so the agent is not left hanging', async () => {
+    const stream = new Readable({ read() {} });
+    const { outcome, queue } = await drainWith({
+      kind: 'stream',
+      status: 200,
+      contentType: 'text/event-stream',
+      stream,
+      outcome: 'delivered',
+    });
+    expect(outcome).toBe('delivered');
+    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(stream.readableFlowing).toBe(true);
   });
 });

@@ -54,7 +54,7 @@ export class QueueDrainer implements OnModuleInit {
       targetId: workspaceId,
       callerId: item.caller_id ?? '',
       body: item.body as Record<string, unknown>,
-      logActivity: true,
+      logFailures: false,
       timeoutMs: DRAIN_CEILING_SECONDS * 1000,
       enqueueWhenBusy: false,
     });
@@ -70,9 +70,15 @@ export class QueueDrainer implements OnModuleInit {
       await this.queue.requeue(item.id, 'target still busy');
       return 'requeued';
     }
-    if (result.kind === 'stream' || (result.outcome === 'delivered' && result.status < 400)) {
+    if (result.kind === 'stream') {
+      // Nobody relays a drained stream: let it flow so the agent is not held and it gets logged.
+      result.stream.resume();
+    }
+    if (result.outcome === 'delivered' && result.status < 300) {
       await this.queue.complete(item.id);
-      if (result.kind === 'json') await this.stitch.afterDelivery(workspaceId, item, result.body);
+      // An agent's own 202 only acknowledges the message: there is no result to stitch yet.
+      if (result.kind === 'json' && result.status !== 202)
+        await this.stitch.afterDelivery(workspaceId, item, result.body);
       this.logger.log(
         { workspaceId, queueId: item.id, attempts: item.attempts },
         'queued A2A message delivered',
