@@ -227,6 +227,11 @@ describe('A2A busy queue', () => {
       expect(rows[1].last_error).toMatch(/^\[DropStaleQueueItems\] auto-dropped/);
     });
 
+    it('reads max_age_minutes like Go Atoi (a leading + is fine)', async () => {
+      const res = await admin().post('/admin/a2a-queue/drop-stale?max_age_minutes=%2B5');
+      expect([res.status, res.body]).toEqual([200, { dropped: expect.any(Number) }]);
+    });
+
     it.each(['bad', '0', '-5', '1.5'])('400 for max_age_minutes=%p', async (value) => {
       const res = await admin().post(`/admin/a2a-queue/drop-stale?max_age_minutes=${value}`);
       expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
 import { badRequest } from '../common/http/api-error';
-import { atoi, firstValue } from './query-params';
+import { atoi, firstValue } from '../common/http/query-params';
 
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 500;

@@ -5,6 +5,7 @@ import { platformUnavailable } from '../../common/auth/auth-errors';
 import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { forbidden, unauthorized } from '../../common/http/api-error';
+import { atoi } from '../../common/http/query-params';
 import { readBody } from '../../common/http/read-body';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { A2AProxyService } from './a2a-proxy.service';
@@ -88,12 +89,12 @@ function header(req: Request, name: string): string | undefined {
 }
 
 /**
- * `X-Timeout`: whole seconds > 0 bound the dispatch for real; anything else — including a
- * number too large to parse exactly, which Go's Atoi refuses too — is ignored.
+ * `X-Timeout`, read like the reference's Atoi: whole seconds > 0 bound the dispatch for real;
+ * anything else — including a number too large to hold exactly — is ignored.
  */
 export function parseTimeout(value: string | undefined): number | undefined {
-  const raw = value?.trim() ?? '';
-  if (!/^[+-]?\d+$/.test(raw)) return undefined;
-  const seconds = Number(raw);
-  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  const seconds = atoi(value?.trim() ?? '');
+  return seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0
+    ? seconds * 1000
+    : undefined;
 }

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Logger, Post, Query, UseGuards } from '@nestjs/common';
 import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
 import { badRequest, internalError } from '../../common/http/api-error';
+import { atoi } from '../../common/http/query-params';
 import { parseUuid } from '../../common/http/uuid';
 import { A2AQueueRepository } from './a2a-queue.repository';
 
@@ -18,8 +19,8 @@ export class AdminQueueController {
     @Query('max_age_minutes') maxAge?: string,
     @Query('workspace_id') workspaceId?: string,
   ): Promise<{ dropped: number }> {
-    const minutes = maxAge === undefined || maxAge === '' ? 60 : Number(maxAge);
-    if (!/^\d+$/.test(maxAge ?? '60') || !Number.isSafeInteger(minutes) || minutes < 1) {
+    const minutes = maxAge === undefined || maxAge === '' ? 60 : atoi(maxAge);
+    if (minutes === undefined || !Number.isSafeInteger(minutes) || minutes < 1) {
       throw badRequest('max_age_minutes must be a positive integer');
     }
     let scope: string | null = null;

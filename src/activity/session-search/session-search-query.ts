@@ -1,4 +1,4 @@
-import { atoi, firstValue } from '../query-params';
+import { atoi, firstValue } from '../../common/http/query-params';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
 export const MAX_SEARCH_LIMIT = 200;
