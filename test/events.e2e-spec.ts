@@ -49,6 +49,15 @@ describe('events', () => {
       }
     });
 
+    it('refuses a browser page from a foreign origin, as CORS does on every route', async () => {
+      expect(await TestWsClient.reject(app.baseUrl, { Origin: 'https://evil.example' })).toEqual({
+        status: 403,
+        body: 'Forbidden',
+      });
+      const canvas = await TestWsClient.connect(app.baseUrl, { Origin: 'http://localhost:3000' });
+      await canvas.close();
+    });
+
     it('answers a plain GET with 400 Bad Request', async () => {
       const res = await app.http.get('/ws');
       expect(res.status).toBe(400);

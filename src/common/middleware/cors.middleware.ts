@@ -14,13 +14,13 @@ const EXPOSED_HEADERS = 'Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-R
  * other foreign origin is refused with an empty 403 before it reaches a handler.
  */
 export function corsMiddleware(config: AppConfig): RequestHandler {
-  const allowed = new Set(config.corsOriginsSet ? config.corsOrigins : DEFAULT_CORS_ORIGINS);
+  const originVerdict = corsOriginVerdict(config);
   return (req, res, next) => {
     res.vary('Origin');
     const origin = req.headers.origin;
-    // Browsers send Origin on same-origin writes too; those are not cross-origin requests.
-    if (!origin || isSameHost(origin, req.headers.host)) return next();
-    if (!allowed.has(origin)) {
+    const verdict = originVerdict(origin, req.headers.host);
+    if (!origin || verdict === 'not-cross-origin') return next();
+    if (verdict === 'refused') {
       res.status(403).end();
       return;
     }
@@ -34,6 +34,23 @@ export function corsMiddleware(config: AppConfig): RequestHandler {
     }
     res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     next();
+  };
+}
+
+export type OriginVerdict = 'not-cross-origin' | 'allowed' | 'refused';
+
+/**
+ * How the CORS layer treats a request's `Origin`. Browsers send Origin on same-origin writes
+ * too; those, and requests without one, are not cross-origin. Also asked at the WebSocket
+ * upgrade, which never passes through Express middleware but sat behind CORS in the reference.
+ */
+export function corsOriginVerdict(
+  config: AppConfig,
+): (origin: string | undefined, host: string | undefined) => OriginVerdict {
+  const allowed = new Set(config.corsOriginsSet ? config.corsOrigins : DEFAULT_CORS_ORIGINS);
+  return (origin, host) => {
+    if (!origin || isSameHost(origin, host)) return 'not-cross-origin';
+    return allowed.has(origin) ? 'allowed' : 'refused';
   };
 }
 

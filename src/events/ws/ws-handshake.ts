@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { parseUuid } from '../../common/http/uuid';
+import { corsOriginVerdict } from '../../common/middleware/cors.middleware';
 import { isForTenant } from '../../common/middleware/tenant-guard.middleware';
 import { AppConfig } from '../../config/app-config';
 
@@ -24,26 +25,26 @@ const json = (status: number, error: string): HandshakeResult => ({
 
 /**
  * Decides who may open `/ws` (spec 02 §13.4). No `X-Workspace-ID` → a canvas client that
- * sees everything. With it → an agent client, held to its own token once it has one. With
- * CORS_ORIGINS set, a browser (any request carrying Origin) must come from a listed origin.
+ * sees everything. With it → an agent client, held to its own token once it has one.
  */
 @Injectable()
 export class WsHandshake {
   private readonly logger = new Logger(WsHandshake.name);
+  private readonly originVerdict: ReturnType<typeof corsOriginVerdict>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly tokens: WorkspaceTokens,
-  ) {}
+  ) {
+    this.originVerdict = corsOriginVerdict(config);
+  }
 
   async verify(req: IncomingMessage): Promise<HandshakeResult> {
     // The tenant guard as for every other route: a bare 404 for another tenant's caller.
     if (!isForTenant(this.config, req.headers)) {
       return { ok: false, status: 404, body: '', contentType: 'text/plain' };
     }
-    // Browsers always send Origin; non-browser agents send none and are not a CSWSH risk.
-    const origin = req.headers.origin;
-    if (this.config.corsOriginsSet && origin !== undefined && !this.originAllowed(origin)) {
+    if (!this.originAdmitted(req)) {
       return { ok: false, status: 403, body: 'Forbidden', contentType: 'text/plain' };
     }
     const header = req.headers['x-workspace-id'];
@@ -64,7 +65,15 @@ export class WsHandshake {
     return { ok: true, workspaceId };
   }
 
-  private originAllowed(origin: string): boolean {
+  /**
+   * A browser page (any request carrying Origin) passes the CORS rule first, as on every route,
+   * so a foreign page cannot read the event stream; with CORS_ORIGINS set, the upgrade's own
+   * check also wants it listed. Non-browser subscribers send no Origin and are no CSWSH risk.
+   */
+  private originAdmitted(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (this.originVerdict(origin, req.headers.host) === 'refused') return false;
+    if (!this.config.corsOriginsSet || origin === undefined) return true;
     const wanted = origin.trim().toLowerCase();
     return this.config.corsOrigins.some((allowed) => allowed.toLowerCase() === wanted);
   }
