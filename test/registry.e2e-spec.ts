@@ -342,6 +342,16 @@ describe('registry: register, heartbeat, update-card', () => {
       });
     });
 
+    it('a client that reports no uptime is still degraded by its error rate', async () => {
+      const id = await insertWorkspace(db, { status: 'online' });
+      await beat({ workspace_id: id, uptime_seconds: 0, error_rate: 0.7, sample_error: 'boom' });
+      expect(await row(id)).toMatchObject({
+        status: 'degraded',
+        last_error_rate: 0.7,
+        last_sample_error: 'boom',
+      });
+    });
+
     it.each([
       [-5, 0],
       [250, 250],

@@ -76,9 +76,11 @@ requests.post(f"{PLATFORM_URL}/registry/register", headers=headers, timeout=10, 
     "agent_card": {"name": "My External Agent", "description": "", "version": "0.1.0"},
 }).raise_for_status()
 
+started = time.monotonic()
 while True:  # a heartbeat every 30 s keeps the workspace online
     requests.post(f"{PLATFORM_URL}/registry/heartbeat", headers=headers, timeout=10, json={
-        "workspace_id": WORKSPACE_ID, "error_rate": 0, "active_tasks": 0, "uptime_seconds": 0,
+        "workspace_id": WORKSPACE_ID, "error_rate": 0, "active_tasks": 0,
+        "uptime_seconds": int(time.monotonic() - started),
     })
     time.sleep(30)
 `;

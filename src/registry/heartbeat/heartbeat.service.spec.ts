@@ -79,6 +79,15 @@ describe('HeartbeatService', () => {
     );
   });
 
+  it('an uptime of 0 with a non-zero error rate is a full heartbeat (health data)', async () => {
+    await unit.sut.heartbeat({ workspace_id: WS, error_rate: 0.7 }, undefined);
+    expect(registry.heartbeat).toHaveBeenCalledWith(
+      expect.objectContaining({ errorRate: 0.7 }),
+      false,
+      null,
+    );
+  });
+
   it('does not evaluate status or notify hooks for an unknown or removed workspace', async () => {
     registry.heartbeat.mockResolvedValue({ gate: 'open', result: undefined });
     await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5, current_task: 'y' }, undefined);

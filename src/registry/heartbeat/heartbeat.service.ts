@@ -36,8 +36,9 @@ export class HeartbeatService {
 
     const activeTasks = dto.active_tasks ?? 0;
     const currentTask = dto.current_task ?? '';
-    // The runtime's task-push heartbeats report uptime 0: a snapshot of the task, not of health.
-    const partial = (dto.uptime_seconds ?? 0) === 0;
+    // The runtime's task pushes report uptime 0 and error rate 0: a snapshot of the task, not of
+    // health. A non-zero error rate is health data, whatever the uptime says.
+    const partial = (dto.uptime_seconds ?? 0) === 0 && (dto.error_rate ?? 0) === 0;
 
     let outcome: HeartbeatOutcome;
     try {
