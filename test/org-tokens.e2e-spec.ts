@@ -241,7 +241,13 @@ describe('org tokens', () => {
     it('answers 429 with Retry-After after 10 mints; refused callers spend nothing', async () => {
       for (let i = 0; i < 3; i++) expect((await app.http.post('/org/tokens')).status).toBe(401);
       const admin = app.http.withBearer(ADMIN_TOKEN);
-      for (let i = 0; i < 10; i++) expect((await admin.post('/org/tokens')).status).toBe(200);
+      for (let i = 0; i < 10; i++) {
+        const minted = await admin.post('/org/tokens');
+        expect(minted.status).toBe(200);
+        // The mint limiter's own triplet replaces the global limiter's.
+        expect(minted.headers.get('x-ratelimit-limit')).toBe('10');
+        expect(minted.headers.get('x-ratelimit-remaining')).toBe(String(9 - i));
+      }
 
       const res = await admin.post('/org/tokens');
       expect(res.status).toBe(429);

@@ -58,4 +58,26 @@ describe('FixedWindowLimiter', () => {
     limiter.take('b');
     expect(limiter.size).toBe(2);
   });
+
+  describe('with an hour window', () => {
+    const HOUR = 60 * 60_000;
+    beforeEach(() => {
+      limiter = new FixedWindowLimiter(2, HOUR, clock);
+    });
+
+    it('does not refill a quiet key before its window ends', () => {
+      limiter.take('a');
+      limiter.take('a');
+      clock.advance(30 * 60_000);
+      limiter.take('b'); // triggers a sweep
+      expect(limiter.take('a').allowed).toBe(false);
+    });
+
+    it('forgets ended windows', () => {
+      limiter.take('a');
+      clock.advance(HOUR);
+      limiter.take('b');
+      expect(limiter.size).toBe(1);
+    });
+  });
 });

@@ -18,8 +18,10 @@ const IDLE_BUCKET_MS = 10 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * A fixed-window request budget per key. Idle buckets are dropped by a sweep that piggybacks
- * on requests (at most once a minute), so the limiter owns no timer that could outlive the app.
+ * A fixed-window request budget per key, for minute and hour windows alike. A bucket is dropped
+ * once its window has ended and it has been idle for 10 minutes — never merely because the key
+ * went quiet, so waiting does not refill a long window early. The sweep piggybacks on requests
+ * (at most once a minute), so the limiter owns no timer that could outlive the app.
  */
 export class FixedWindowLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -58,7 +60,8 @@ export class FixedWindowLimiter {
     if (now < this.nextSweepMs) return;
     this.nextSweepMs = now + SWEEP_INTERVAL_MS;
     for (const [key, bucket] of this.buckets) {
-      if (now - bucket.lastSeenMs >= IDLE_BUCKET_MS) this.buckets.delete(key);
+      if (now >= bucket.resetAtMs && now - bucket.lastSeenMs >= IDLE_BUCKET_MS)
+        this.buckets.delete(key);
     }
   }
 }

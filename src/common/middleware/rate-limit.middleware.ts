@@ -1,7 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../clock/clock';
-import { FixedWindowLimiter } from './fixed-window-limiter';
+import { FixedWindowLimiter, RateLimitDecision } from './fixed-window-limiter';
 
 const MINUTE_MS = 60_000;
 
@@ -26,16 +26,21 @@ export function rateLimitMiddleware(config: AppConfig, clock: Clock): RequestHan
 export function limitByClientIp(limiter: FixedWindowLimiter): RequestHandler {
   return (req, res, next) => {
     const decision = limiter.take(clientIp(req));
-    res.setHeader('X-RateLimit-Limit', String(decision.limit));
-    res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
-    res.setHeader('X-RateLimit-Reset', String(decision.resetSeconds));
+    setRateLimitHeaders(res, decision);
     if (decision.allowed) return next();
     res.setHeader('Retry-After', String(decision.resetSeconds));
     res.status(429).json({ error: 'rate limit exceeded', retry_after: decision.resetSeconds });
   };
 }
 
+/** The X-RateLimit-* triplet; a narrower limiter later in the chain overwrites the global one's. */
+export function setRateLimitHeaders(res: Response, decision: RateLimitDecision): void {
+  res.setHeader('X-RateLimit-Limit', String(decision.limit));
+  res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
+  res.setHeader('X-RateLimit-Reset', String(decision.resetSeconds));
+}
+
 /** The TCP peer: no proxy is trusted, so X-Forwarded-For can never pick the bucket. */
-function clientIp(req: Request): string {
+export function clientIp(req: Request): string {
   return req.socket.remoteAddress ?? '';
 }

@@ -13,9 +13,12 @@ class ManualClock extends Clock {
   }
 }
 
-const from = (remoteAddress: string) =>
+const from = (remoteAddress: string, headers: Record<string, string> = {}) =>
   ({
-    switchToHttp: () => ({ getRequest: () => ({ socket: { remoteAddress } }) }),
+    switchToHttp: () => ({
+      getRequest: () => ({ socket: { remoteAddress } }),
+      getResponse: () => ({ setHeader: (name: string, value: string) => (headers[name] = value) }),
+    }),
   }) as unknown as ExecutionContext;
 
 function refusal(guard: OrgTokenMintLimitGuard, ip: string) {
@@ -45,6 +48,16 @@ describe('OrgTokenMintLimitGuard', () => {
       status: 429,
       body: { error: 'rate limit exceeded', retry_after: 2700 },
       headers: { 'Retry-After': '2700' },
+    });
+  });
+
+  it('puts its own X-RateLimit-* triplet on each mint', () => {
+    const headers: Record<string, string> = {};
+    guard.canActivate(from('10.0.0.3', headers));
+    expect(headers).toEqual({
+      'X-RateLimit-Limit': '10',
+      'X-RateLimit-Remaining': '9',
+      'X-RateLimit-Reset': '3600',
     });
   });
 
