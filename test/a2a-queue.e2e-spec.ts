@@ -74,10 +74,14 @@ describe('A2A busy queue', () => {
       expect(response.payload.response_body.result.parts).toEqual([
         { kind: 'text', text: 'finally' },
       ]);
-      const rows = await db.query<any>(
-        'SELECT status, summary FROM activity_logs WHERE workspace_id = $1',
-        [id],
-      );
+      // The delivery row is written beside the reply, not before the queue row settles.
+      const rows = await eventually(async () => {
+        const all = await db.query<any>(
+          'SELECT status, summary FROM activity_logs WHERE workspace_id = $1',
+          [id],
+        );
+        return all.length > 0 ? all : undefined;
+      }, 'the delivery row');
       expect(rows).toEqual([{ status: 'ok', summary: 'message/send → Busy' }]);
 
       await heartbeat(id, 0);

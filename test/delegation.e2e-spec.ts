@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { useTestAgents } from './support/agents';
+import { eventually } from './support/eventually';
 import { insertWorkspace } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { useTestApp } from './support/test-app';
@@ -125,10 +126,13 @@ describe('POST /workspaces/:id/delegate', () => {
       metadata: { delegation_id: id },
     });
     // The proxy logged the delivery on the target, with the source as caller.
-    const [received] = await db.query<any>(
-      `SELECT activity_type, source_id, status FROM activity_logs WHERE workspace_id = $1`,
-      [target],
-    );
+    const received = await eventually(async () => {
+      const [row] = await db.query<any>(
+        `SELECT activity_type, source_id, status FROM activity_logs WHERE workspace_id = $1`,
+        [target],
+      );
+      return row;
+    }, 'the delivery row');
     expect(received).toEqual({ activity_type: 'a2a_receive', source_id: source, status: 'ok' });
   });
 
