@@ -5,7 +5,7 @@
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
   what: string,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -47,7 +47,7 @@ export class TestSseClient {
     }
   }
 
-  next(match: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+  next(match: (f: any) => boolean, timeoutMs = 10_000): Promise<any> {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {

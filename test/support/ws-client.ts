@@ -55,7 +55,7 @@ export class TestWsClient {
     });
   }
 
-  next(match: (f: EventFrame) => boolean, timeoutMs = 5000): Promise<EventFrame> {
+  next(match: (f: EventFrame) => boolean, timeoutMs = 10_000): Promise<EventFrame> {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
