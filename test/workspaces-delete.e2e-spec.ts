@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock/clock';
 import { ComputeBackends } from '../src/provisioner/compute-backends';
 import {
-  CPProvisioner,
-  Provisioner,
-  WorkspaceStartSpec,
-} from '../src/provisioner/provisioner.port';
+  FakeControlPlane as InMemoryControlPlane,
+  FakeDocker as InMemoryDocker,
+} from './support/fake-compute';
 import { FakeClock } from './support/fake-clock';
 import { insertOrgToken, insertToken, insertWorkspace } from './support/factories';
 import { useTestApp } from './support/test-app';
@@ -113,8 +112,7 @@ async function purgeableRows(db: TestDatabase, ids: string[]): Promise<Record<st
 }
 
 /** A Docker stand-in: logs calls with the row status seen at the time, fails chosen stops. */
-class FakeDocker extends Provisioner {
-  readonly calls: string[] = [];
+class FakeDocker extends InMemoryDocker {
   readonly failStop = new Set<string>();
   /** Stops of these ids never answer; the waiter learns when one was asked for. */
   readonly hangStop = new Set<string>();
@@ -124,10 +122,7 @@ class FakeDocker extends Provisioner {
     super();
   }
 
-  async start(spec: WorkspaceStartSpec): Promise<string> {
-    throw new Error(`unexpected start ${spec.workspaceId}`);
-  }
-  async stop(id: string): Promise<void> {
+  override async stop(id: string): Promise<void> {
     const [row] = await this.db.query<{ status: string; live: number }>(
       `SELECT status::text, (SELECT count(*)::int FROM workspace_auth_tokens
                               WHERE workspace_id = $1 AND revoked_at IS NULL) AS live
@@ -142,30 +137,17 @@ class FakeDocker extends Provisioner {
   whenStopped(id: string): Promise<void> {
     return new Promise((resolve) => this.stopWaiters.set(id, resolve));
   }
-  async isRunning(): Promise<boolean> {
-    return true;
-  }
-  async removeVolume(id: string): Promise<void> {
+  override async removeVolume(id: string): Promise<void> {
     this.calls.push(`removeVolume ${id}`);
-  }
-  async listManagedContainerIdPrefixes(): Promise<string[]> {
-    return [];
   }
 }
 
-class FakeControlPlane extends CPProvisioner {
-  readonly calls: string[] = [];
+class FakeControlPlane extends InMemoryControlPlane {
   readonly failStop = new Set<string>();
 
-  async start(spec: WorkspaceStartSpec): Promise<string> {
-    throw new Error(`unexpected start ${spec.workspaceId}`);
-  }
-  async stop(id: string): Promise<void> {
+  override async stop(id: string): Promise<void> {
     this.calls.push(`stop ${id}`);
     if (this.failStop.has(id)) throw new Error(BACKEND_DETAIL);
-  }
-  async getConsoleOutput(): Promise<string> {
-    return '';
   }
 }
 

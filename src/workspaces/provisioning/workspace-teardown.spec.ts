@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { ComputeBackends } from '../../provisioner/compute-backends';
-import { CPProvisioner, Provisioner, WorkspaceStartSpec } from '../../provisioner/provisioner.port';
+import {
+  FakeControlPlane as InMemoryControlPlane,
+  FakeDocker as InMemoryDocker,
+} from '../../../test/support/fake-compute';
+import { CPProvisioner, Provisioner } from '../../provisioner/provisioner.port';
 import { TEARDOWN_CALL_TIMEOUT_MS, WorkspaceTeardown } from './workspace-teardown';
 
 const WS = '0e7d2c4b-9a1f-4e3d-8b6a-5c4d3e2f1a0b';
@@ -14,51 +18,32 @@ const hang = () => new Promise<void>(() => undefined);
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A Docker stand-in that logs every call and fails the ones it is told to. */
-class FakeDocker extends Provisioner {
-  readonly calls: string[] = [];
+class FakeDocker extends InMemoryDocker {
   failStop = false;
   failRemoveVolume = false;
   hangStop = false;
   hangRemoveVolume = false;
 
-  async start(spec: WorkspaceStartSpec): Promise<string> {
-    this.calls.push(`start ${spec.workspaceId}`);
-    return 'http://127.0.0.1:1';
-  }
-  async stop(id: string): Promise<void> {
+  override async stop(id: string): Promise<void> {
     this.calls.push(`stop ${id}`);
     if (this.hangStop) return hang();
     if (this.failStop) throw new Error(SECRET_DETAIL);
   }
-  async isRunning(): Promise<boolean> {
-    return true;
-  }
-  async removeVolume(id: string): Promise<void> {
+  override async removeVolume(id: string): Promise<void> {
     this.calls.push(`removeVolume ${id}`);
     if (this.hangRemoveVolume) return hang();
     if (this.failRemoveVolume) throw new Error(SECRET_DETAIL);
   }
-  async listManagedContainerIdPrefixes(): Promise<string[]> {
-    return [];
-  }
 }
 
-class FakeControlPlane extends CPProvisioner {
-  readonly calls: string[] = [];
+class FakeControlPlane extends InMemoryControlPlane {
   failStop = false;
   hangStop = false;
 
-  async start(spec: WorkspaceStartSpec): Promise<string> {
-    this.calls.push(`start ${spec.workspaceId}`);
-    return 'i-123';
-  }
-  async stop(id: string): Promise<void> {
+  override async stop(id: string): Promise<void> {
     this.calls.push(`stop ${id}`);
     if (this.hangStop) return hang();
     if (this.failStop) throw new Error(SECRET_DETAIL);
-  }
-  async getConsoleOutput(): Promise<string> {
-    return '';
   }
 }
 
