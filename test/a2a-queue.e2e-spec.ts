@@ -236,10 +236,40 @@ describe('A2A busy queue', () => {
       expect([res.status, res.body]).toEqual([200, { dropped: expect.any(Number) }]);
     });
 
-    it.each(['bad', '0', '-5', '1.5'])('400 for max_age_minutes=%p', async (value) => {
+    it.each(['bad', '0', '-5', '1.5', ''])('400 for max_age_minutes=%p', async (value) => {
       const res = await admin().post(`/admin/a2a-queue/drop-stale?max_age_minutes=${value}`);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'max_age_minutes must be a positive integer' });
+    });
+
+    it('an empty max_age_minutes drops nothing (an unset script variable is not the default)', async () => {
+      const a = await insertWorkspace(db);
+      await insertQueued(a, 90);
+      const res = await admin().post(
+        `/admin/a2a-queue/drop-stale?max_age_minutes=&workspace_id=${a}`,
+      );
+      expect(res.status).toBe(400);
+      const rows = await db.query<any>('SELECT status FROM a2a_queue WHERE workspace_id = $1', [a]);
+      expect(rows.map((r) => r.status)).toEqual(['queued']);
+    });
+
+    it('repeated query keys take their first value, as the other routes do', async () => {
+      const a = await insertWorkspace(db);
+      const b = await insertWorkspace(db);
+      await insertQueued(a, 10);
+      await insertQueued(b, 10);
+      const res = await admin().post(
+        `/admin/a2a-queue/drop-stale?max_age_minutes=5&max_age_minutes=600&workspace_id=${a}&workspace_id=${b}`,
+      );
+      expect([res.status, res.body]).toEqual([200, { dropped: 1 }]);
+      const rows = await db.query<any>(
+        'SELECT workspace_id, status FROM a2a_queue WHERE workspace_id = ANY($1)',
+        [[a, b]],
+      );
+      expect(Object.fromEntries(rows.map((r) => [r.workspace_id, r.status]))).toEqual({
+        [a]: 'dropped',
+        [b]: 'queued',
+      });
     });
 
     it('needs admin auth', async () => {

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Logger, Post, Query, UseGuards } from '@nestjs/common';
 import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
 import { badRequest, internalError } from '../../common/http/api-error';
-import { atoi } from '../../common/http/query-params';
+import { atoi, firstValue } from '../../common/http/query-params';
 import { parseUuid } from '../../common/http/uuid';
 import { A2AQueueRepository } from './a2a-queue.repository';
 
@@ -15,14 +15,14 @@ export class AdminQueueController {
 
   @Post('drop-stale')
   @HttpCode(200)
-  async dropStale(
-    @Query('max_age_minutes') maxAge?: string,
-    @Query('workspace_id') workspaceId?: string,
-  ): Promise<{ dropped: number }> {
-    const minutes = maxAge === undefined || maxAge === '' ? 60 : atoi(maxAge);
+  async dropStale(@Query() query: Record<string, unknown>): Promise<{ dropped: number }> {
+    // Present means it must be valid: `?max_age_minutes=$UNSET` must not drop an hour of messages.
+    const maxAge = firstValue(query.max_age_minutes);
+    const minutes = maxAge === undefined ? 60 : atoi(maxAge);
     if (minutes === undefined || !Number.isSafeInteger(minutes) || minutes < 1) {
       throw badRequest('max_age_minutes must be a positive integer');
     }
+    const workspaceId = firstValue(query.workspace_id);
     let scope: string | null = null;
     if (workspaceId) {
       scope = parseUuid(workspaceId);
