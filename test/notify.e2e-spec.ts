@@ -162,6 +162,9 @@ describe('POST /workspaces/:id/notify', () => {
     ['empty name', [{ uri: 'workspace:/a.txt', name: '' }], 0],
     ['both empty', [{ uri: '', name: '' }], 0],
     ['missing name on the second', [{ uri: 'u', name: 'n' }, { uri: 'workspace:/b' }], 1],
+    // Go decodes a JSON null element to an empty attachment.
+    ['null', [null], 0],
+    ['null as the second', [{ uri: 'u', name: 'n' }, null], 1],
   ])('400 for an attachment with %s, before any lookup', async (_label, attachments, index) => {
     // An unknown workspace: the 400 comes before the 404 would.
     const res = await app.http

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
 
 /** A file the agent attaches (an entry returned by `/chat/uploads`). */
@@ -18,5 +18,9 @@ export class NotifyDto {
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => NotifyAttachmentDto)
+  // Go decodes a null element to an empty attachment, which then fails the uri/name check.
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((a) => a ?? new NotifyAttachmentDto()) : value,
+  )
   attachments?: NotifyAttachmentDto[] | null;
 }
