@@ -173,6 +173,8 @@ describe('budget', () => {
         ['{"budget_limit": 1e400}', 'budget_limit must be an integer (USD cents) or null'],
         ['{"limit": 5}', 'budget_limit field is required'],
         ['{}', 'budget_limit field is required'],
+        // Go decodes a null body into an empty map.
+        ['null', 'budget_limit field is required'],
         ['[1]', 'invalid request body'],
         ['"text"', 'invalid request body'],
         ['{not json', 'invalid request body'],

@@ -120,6 +120,13 @@ describe('canvas viewport', () => {
       expect(await storedRows(db)).toEqual([{ id: ROW_ID, x: 0, y: 0, zoom: 0 }]);
     });
 
+    it('stores 0/0/0 for a JSON null body, as Go decodes it into the zero struct', async () => {
+      await put('{"x": 9, "y": 9, "zoom": 9}');
+      const res = await put('null');
+      expect([res.status, res.body]).toEqual([200, { status: 'saved' }]);
+      expect(await storedRows(db)).toEqual([{ id: ROW_ID, x: 0, y: 0, zoom: 0 }]);
+    });
+
     it.each([
       [''],
       ['{not json'],

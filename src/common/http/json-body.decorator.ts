@@ -9,6 +9,11 @@ export interface JsonBodyOptions {
   /** A missing/empty body is accepted and yields `undefined` (e.g. restart's optional body). */
   readonly optional?: boolean;
   readonly limit?: number;
+  /**
+   * A JSON `null` body is read as `{}`: Go decodes `null` into a struct or map as its zero
+   * value, and on these routes the reference's answer to it is a client-visible wire.
+   */
+  readonly nullAsEmpty?: boolean;
 }
 
 const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
@@ -55,6 +60,7 @@ class ParseJsonBodyPipe<T extends object> implements PipeTransform<
       if (this.options.optional) return undefined;
       throw badRequest(this.invalidMessage);
     }
+    if (parsed === null && this.options.nullAsEmpty) parsed = {};
     if (!isPlainObject(parsed)) throw badRequest(this.invalidMessage);
     if (!this.dto) return parsed;
 

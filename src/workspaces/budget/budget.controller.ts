@@ -20,7 +20,8 @@ export class BudgetController {
   @UseGuards(AdminAuthGuard)
   set(
     @Param('id', WorkspaceIdPipe) id: string,
-    @JsonBody(undefined, 'invalid request body') body: Record<string, unknown>,
+    @JsonBody(undefined, 'invalid request body', { nullAsEmpty: true })
+    body: Record<string, unknown>,
   ): Promise<BudgetView> {
     return this.budgets.setLimit(id, body);
   }

@@ -17,7 +17,8 @@ export class ViewportController {
   @Put()
   @UseGuards(CanvasOrBearerGuard)
   async save(
-    @JsonBody(undefined, 'invalid viewport data') body: Record<string, unknown>,
+    @JsonBody(undefined, 'invalid viewport data', { nullAsEmpty: true })
+    body: Record<string, unknown>,
   ): Promise<{ status: string }> {
     await this.viewports.save(body);
     return { status: 'saved' };
