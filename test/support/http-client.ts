@@ -8,7 +8,7 @@ export interface TestResponse<T = any> {
 
 export interface RequestOptions {
   readonly headers?: Record<string, string>;
-  /** Sent as JSON unless it is a string (sent verbatim). */
+  /** Sent as JSON unless it is a string or bytes (sent verbatim). */
   readonly body?: unknown;
 }
 
@@ -49,9 +49,12 @@ export class HttpClient {
     options: RequestOptions = {},
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.body !== undefined) {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      body =
+        typeof options.body === 'string' || options.body instanceof Uint8Array
+          ? options.body
+          : JSON.stringify(options.body);
       headers['Content-Type'] ??= 'application/json';
     }
     const res = await fetch(this.baseUrl + path, { method, headers, body });

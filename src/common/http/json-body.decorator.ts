@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Request } from 'express';
 import { badRequest } from './api-error';
+import { matchFieldNames } from './go-field-names';
 import { DEFAULT_JSON_BODY_LIMIT, readBody } from './read-body';
 
 export interface JsonBodyOptions {
@@ -25,8 +26,10 @@ const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) 
  * route (the app has no global body parser), so every route answers malformed input with its
  * own contract message, and raw routes (the A2A proxy, uploads) can stream the body instead.
  *
- * With a DTO class the body must be an object that passes its class-validator rules; without
- * one the parsed object is handed over as-is for handlers that inspect fields themselves.
+ * With a DTO class the body must be an object that passes its class-validator rules, and its
+ * keys match the DTO's fields case-insensitively as Go's decoder matches a struct's (`"ID"` is
+ * `id`). Without one the parsed object is handed over as-is (exact keys, as a Go map) for
+ * handlers that inspect fields themselves. Bytes after the JSON value are refused.
  */
 export function JsonBody<T extends object>(
   dto: Type<T> | undefined,
@@ -64,7 +67,8 @@ class ParseJsonBodyPipe<T extends object> implements PipeTransform<
     if (!isPlainObject(parsed)) throw badRequest(this.invalidMessage);
     if (!this.dto) return parsed;
 
-    const instance = plainToInstance(this.dto, parsed, { enableImplicitConversion: false });
+    const fields = matchFieldNames(parsed, this.dto);
+    const instance = plainToInstance(this.dto, fields, { enableImplicitConversion: false });
     const errors = validateSync(instance, { forbidUnknownValues: false });
     if (errors.length > 0) throw badRequest(this.invalidMessage);
     return instance;
