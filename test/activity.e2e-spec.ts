@@ -298,12 +298,19 @@ describe('activity', () => {
 
     it('a write the database refuses is a 500, not a silent 200', async () => {
       const [id, own] = await agent(db, app.http);
-      // PostgreSQL TEXT cannot hold NUL: the INSERT fails.
-      const res = await own.post(`/workspaces/${id}/activity`, {
-        activity_type: 'agent_log',
-        summary: 'a\u0000b',
-      });
-      expect([res.status, res.body]).toEqual([500, { error: 'failed to log activity' }]);
+      // A constraint that refuses this one summary (NOT VALID: existing rows are not checked).
+      await db.query(
+        `ALTER TABLE activity_logs ADD CONSTRAINT refuse_for_test CHECK (summary IS DISTINCT FROM 'refused') NOT VALID`,
+      );
+      try {
+        const res = await own.post(`/workspaces/${id}/activity`, {
+          activity_type: 'agent_log',
+          summary: 'refused',
+        });
+        expect([res.status, res.body]).toEqual([500, { error: 'failed to log activity' }]);
+      } finally {
+        await db.query('ALTER TABLE activity_logs DROP CONSTRAINT refuse_for_test');
+      }
       const unknown = await admin().post(`/workspaces/${randomUUID()}/activity`, {
         activity_type: 'agent_log',
       });

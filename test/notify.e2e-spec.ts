@@ -191,10 +191,17 @@ describe('POST /workspaces/:id/notify', () => {
 
   it('a failed insert still delivers the live message and answers 200', async () => {
     const [id, own] = await agent();
-    // PostgreSQL cannot store NUL in TEXT or JSONB: the row is refused, the message is not.
-    const res = await own.post(`/workspaces/${id}/notify`, { message: 'nul \u0000 inside' });
-    expect([res.status, res.body]).toEqual([200, { status: 'sent' }]);
-    expect((await ws.nextEvent('AGENT_MESSAGE', id)).payload.message).toBe('nul \u0000 inside');
-    expect(await rowsOf(db, id)).toEqual([]);
+    // A constraint that refuses this one row (NOT VALID: existing rows are not checked).
+    await db.query(
+      `ALTER TABLE activity_logs ADD CONSTRAINT refuse_for_test CHECK (summary IS DISTINCT FROM 'Agent message: refused') NOT VALID`,
+    );
+    try {
+      const res = await own.post(`/workspaces/${id}/notify`, { message: 'refused' });
+      expect([res.status, res.body]).toEqual([200, { status: 'sent' }]);
+      expect((await ws.nextEvent('AGENT_MESSAGE', id)).payload.message).toBe('refused');
+      expect(await rowsOf(db, id)).toEqual([]);
+    } finally {
+      await db.query('ALTER TABLE activity_logs DROP CONSTRAINT refuse_for_test');
+    }
   });
 });

@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import type { Request } from 'express';
 import { badRequest } from './api-error';
 import { matchFieldNames } from './go-field-names';
+import { jsonText } from './json-text';
 import { DEFAULT_JSON_BODY_LIMIT, readBody } from './read-body';
 
 export interface JsonBodyOptions {
@@ -29,7 +30,8 @@ const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) 
  * With a DTO class the body must be an object that passes its class-validator rules, and its
  * keys match the DTO's fields case-insensitively as Go's decoder matches a struct's (`"ID"` is
  * `id`). Without one the parsed object is handed over as-is (exact keys, as a Go map) for
- * handlers that inspect fields themselves. Bytes after the JSON value are refused.
+ * handlers that inspect fields themselves. Bytes after the JSON value are refused, and so is
+ * text PostgreSQL cannot store (`refuseUnstorableJson`), whatever the route.
  */
 export function JsonBody<T extends object>(
   dto: Type<T> | undefined,
@@ -51,7 +53,7 @@ class ParseJsonBodyPipe<T extends object> implements PipeTransform<
 
   async transform(req: Request): Promise<T | Record<string, unknown> | undefined> {
     const raw = await readBody(req, this.options.limit ?? DEFAULT_JSON_BODY_LIMIT);
-    const text = raw.toString('utf8');
+    const text = jsonText(raw);
     if (text.trim() === '') {
       if (this.options.optional) return undefined;
       throw badRequest(this.invalidMessage);
