@@ -176,6 +176,25 @@ describe('JSON request bodies', () => {
     });
   });
 
+  describe('NUL in the URL is refused before routing', () => {
+    it.each([
+      ['a workspace secret key', (id: string) => `/workspaces/${id}/secrets/a%00b`, 'DELETE'],
+      ['a global secret key', () => '/admin/secrets/a%00b', 'DELETE'],
+      ['a settings secret key', () => '/settings/secrets/%00', 'DELETE'],
+      ['a query value', (id: string) => `/workspaces/${id}/session-search?q=a%00`, 'GET'],
+    ])('%s', async (_label, path, method) => {
+      const id = await insertWorkspace(db);
+      const res = await admin().request(method, path(id));
+      expect([res.status, res.body]).toEqual([400, { error: 'invalid request URL' }]);
+    });
+
+    it('an encoded percent sign followed by 00 is just text', async () => {
+      const id = await insertWorkspace(db);
+      const res = await admin().delete(`/workspaces/${id}/secrets/a%2500b`);
+      expect([res.status, res.body]).toEqual([404, { error: 'secret not found' }]);
+    });
+  });
+
   describe('bytes after the JSON value are refused with the route message', () => {
     it.each([
       ['/registry/heartbeat', 'invalid request body'],

@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { corsMiddleware } from './cors.middleware';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
+import { refuseNulInUrl } from './nul-in-url.middleware';
 import { rateLimitMiddleware } from './rate-limit.middleware';
 import { securityHeaders } from './security-headers.middleware';
 import { tenantGuardMiddleware } from './tenant-guard.middleware';
@@ -24,4 +25,5 @@ export function applyGlobalMiddleware(app: NestExpressApplication): void {
   app.use(httpMetricsMiddleware(metrics));
   app.use(tenantGuardMiddleware(config));
   app.use(securityHeaders);
+  app.use(refuseNulInUrl);
 }
