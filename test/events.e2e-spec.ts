@@ -64,6 +64,28 @@ describe('events', () => {
       expect(res.text).toBe('Bad Request');
     });
 
+    it("checks an agent's credentials on a plain GET first, as the reference's handler does", async () => {
+      const id = await insertWorkspace(db);
+      const token = await insertToken(db, id);
+      const plain = (headers: Record<string, string>) => app.http.get('/ws', { headers });
+      const missing = await plain({ 'X-Workspace-ID': id });
+      expect([missing.status, missing.body]).toEqual([
+        401,
+        { error: 'missing workspace auth token' },
+      ]);
+      expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+      const invalid = await plain({ 'X-Workspace-ID': id, Authorization: 'Bearer nope' });
+      expect([invalid.status, invalid.body]).toEqual([
+        401,
+        { error: 'invalid workspace auth token' },
+      ]);
+      const malformed = await plain({ 'X-Workspace-ID': 'not-a-uuid' });
+      expect([malformed.status, malformed.body]).toEqual([400, { error: 'invalid workspace ID' }]);
+      // With valid credentials it is still not an upgrade.
+      const valid = await plain({ 'X-Workspace-ID': id, Authorization: `Bearer ${token}` });
+      expect([valid.status, valid.text]).toEqual([400, 'Bad Request']);
+    });
+
     describe('agent clients (X-Workspace-ID)', () => {
       it('are admitted without a bearer while the workspace has no token', async () => {
         const id = await insertWorkspace(db);

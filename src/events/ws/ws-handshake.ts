@@ -47,6 +47,14 @@ export class WsHandshake {
     if (!this.originAdmitted(req)) {
       return { ok: false, status: 403, body: 'Forbidden', contentType: 'text/plain' };
     }
+    return this.subscriber(req);
+  }
+
+  /**
+   * Who is subscribing: the canvas, or an agent holding its own token once it has one. A plain
+   * (non-upgrade) GET is judged on this too before its 400, as in the reference's handler.
+   */
+  async subscriber(req: IncomingMessage): Promise<HandshakeResult> {
     const header = req.headers['x-workspace-id'];
     const claimed = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
     if (claimed === '') return { ok: true };
