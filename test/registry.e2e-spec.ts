@@ -342,6 +342,41 @@ describe('registry: register, heartbeat, update-card', () => {
       });
     });
 
+    it('the first full heartbeat after boot (uptime 0, error rate 0, runtime_metadata) recovers and resets health', async () => {
+      const id = await insertWorkspace(db, { status: 'degraded' });
+      await beat({ workspace_id: id, error_rate: 0.7, sample_error: 'e', uptime_seconds: 900 });
+      await beat({
+        workspace_id: id,
+        error_rate: 0,
+        sample_error: '',
+        uptime_seconds: 0,
+        runtime_metadata: { capabilities: { heartbeat: true, status_mgmt: false } },
+      });
+      expect(await row(id)).toMatchObject({
+        status: 'online',
+        last_error_rate: 0,
+        last_sample_error: '',
+        uptime_seconds: 0,
+      });
+    });
+
+    it("a wedged runtime's reason is kept even when it reports uptime 0 and error rate 0", async () => {
+      const id = await insertWorkspace(db, { status: 'online' });
+      await beat({ workspace_id: id, sample_error: 'old', error_rate: 0.2 });
+      await beat({
+        workspace_id: id,
+        uptime_seconds: 0,
+        error_rate: 0,
+        runtime_state: 'wedged',
+        sample_error: 'stuck in a tool call',
+      });
+      expect(await row(id)).toMatchObject({
+        status: 'degraded',
+        last_sample_error: 'stuck in a tool call',
+        last_error_rate: 0,
+      });
+    });
+
     it('a client that reports no uptime is still degraded by its error rate', async () => {
       const id = await insertWorkspace(db, { status: 'online' });
       await beat({ workspace_id: id, uptime_seconds: 0, error_rate: 0.7, sample_error: 'boom' });

@@ -88,6 +88,19 @@ describe('HeartbeatService', () => {
     );
   });
 
+  it.each([
+    ['runtime_metadata', { runtime_metadata: { capabilities: { heartbeat: true } } }],
+    ['runtime_metadata without capabilities', { runtime_metadata: {} }],
+    ['runtime_state', { runtime_state: 'wedged', sample_error: 'stuck in a tool call' }],
+    ['an empty runtime_state', { runtime_state: '' }],
+  ])(
+    'a heartbeat carrying %s is a full one even with uptime 0 and error rate 0',
+    async (_label, fields) => {
+      await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 0, ...fields }, undefined);
+      expect(registry.heartbeat.mock.calls[0][1]).toBe(false);
+    },
+  );
+
   it('does not evaluate status or notify hooks for an unknown or removed workspace', async () => {
     registry.heartbeat.mockResolvedValue({ gate: 'open', result: undefined });
     await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5, current_task: 'y' }, undefined);

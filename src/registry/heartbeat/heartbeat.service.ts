@@ -36,9 +36,7 @@ export class HeartbeatService {
 
     const activeTasks = dto.active_tasks ?? 0;
     const currentTask = dto.current_task ?? '';
-    // The runtime's task pushes report uptime 0 and error rate 0: a snapshot of the task, not of
-    // health. A non-zero error rate is health data, whatever the uptime says.
-    const partial = (dto.uptime_seconds ?? 0) === 0 && (dto.error_rate ?? 0) === 0;
+    const partial = isTaskPush(dto);
 
     let outcome: HeartbeatOutcome;
     try {
@@ -115,4 +113,17 @@ export class HeartbeatService {
     }
     await this.events.recordAndBroadcast(transition.event, id, transition.payload);
   }
+}
+
+/**
+ * Whether a heartbeat is one of the runtime's task pushes (spec 06 §6.1: sent at the start and
+ * end of each task, a snapshot of the task, not of health) rather than a full heartbeat. A push
+ * never carries `runtime_metadata` or `runtime_state`, so either one settles it: the first full
+ * heartbeat after boot also reports uptime 0 and error rate 0, and a wedged runtime's reason
+ * must be kept. Without them (external agents, adapters that cannot be introspected), zero
+ * uptime with a zero error rate marks a push; a non-zero error rate is health data.
+ */
+export function isTaskPush(dto: HeartbeatDto): boolean {
+  if (dto.runtime_metadata != null || dto.runtime_state != null) return false;
+  return (dto.uptime_seconds ?? 0) === 0 && (dto.error_rate ?? 0) === 0;
 }
