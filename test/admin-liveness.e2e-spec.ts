@@ -1,5 +1,7 @@
 import { BackgroundLoops } from '../src/common/loops/background-loops';
 import { LoopLiveness } from '../src/common/loops/loop-liveness';
+import { LoopNames } from '../src/common/loops/loop-names';
+import { eventually } from './support/eventually';
 import { insertOrgToken, insertToken, insertWorkspace } from './support/factories';
 import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
@@ -84,6 +86,19 @@ describe('GET /admin/liveness', () => {
     it('fails closed', async () => {
       const res = await app.http.get('/admin/liveness');
       expect([res.status, res.body]).toEqual([401, { error: 'admin auth required' }]);
+    });
+  });
+
+  describe("subsystem names (the reference's where it ran the loop)", () => {
+    const app = useTestApp(db, { ADMIN_TOKEN, LIVENESS_SWEEP_INTERVAL_SECONDS: '1' });
+
+    it('the liveness sweep reports as liveness-monitor; every name comes from LoopNames', async () => {
+      const subsystems = await eventually(async () => {
+        const res = await app.http.withBearer(ADMIN_TOKEN).get('/admin/liveness');
+        return 'liveness-monitor' in res.body.subsystems ? res.body.subsystems : undefined;
+      }, 'a liveness-monitor tick');
+      const known: string[] = Object.values(LoopNames);
+      expect(Object.keys(subsystems).filter((name) => !known.includes(name))).toEqual([]);
     });
   });
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import { Client, Notification } from 'pg';
 import { BackgroundLoops } from '../common/loops/background-loops';
+import { LoopNames } from '../common/loops/loop-names';
 import { LockKeys } from '../common/loops/lock-keys';
 import { AppConfig } from '../config/app-config';
 import { Database, sql } from '../database/database.service';
@@ -48,7 +49,7 @@ export class PgEventRelay implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.listen();
     this.loops.start({
-      name: 'event-spill-prune',
+      name: LoopNames.eventSpillPrune,
       intervalMs: 60_000,
       lockKey: LockKeys.eventSpillPrune,
       tick: async () => {

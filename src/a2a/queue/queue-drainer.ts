@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { statusText } from '../../common/http/status-text';
 import { BackgroundLoops } from '../../common/loops/background-loops';
+import { LoopNames } from '../../common/loops/loop-names';
 import { HeartbeatHooks, HeartbeatSignal } from '../../registry/heartbeat/heartbeat-hooks';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
 import { ProxyResult } from '../proxy/proxy-result';
@@ -33,7 +34,7 @@ export class QueueDrainer implements OnModuleInit {
   onModuleInit(): void {
     this.hooks.on((signal) => this.onHeartbeat(signal));
     this.loops.start({
-      name: 'a2a-queue-expiry',
+      name: LoopNames.a2aQueueExpiry,
       intervalMs: 5 * 60 * 1000,
       tick: async () => {
         const expired = await this.queue.expire();

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundLoops } from '../../common/loops/background-loops';
+import { LoopNames } from '../../common/loops/loop-names';
 import { LockKeys } from '../../common/loops/lock-keys';
 import { AppConfig } from '../../config/app-config';
 import { ActivityRepository } from '../activity.repository';
@@ -18,7 +19,7 @@ export class ActivityRetention implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.loops.start({
-      name: 'activity-retention',
+      name: LoopNames.activityRetention,
       intervalMs: this.config.activityCleanupIntervalMs,
       lockKey: LockKeys.activityRetention,
       tick: async () => {

@@ -85,7 +85,7 @@ describe('LivenessSweep', () => {
     sweep({ LIVENESS_SWEEP_INTERVAL_SECONDS: '20' }).onApplicationBootstrap();
     expect(loops.start).toHaveBeenCalledWith(
       expect.objectContaining({
-        name: 'liveness-sweep',
+        name: 'liveness-monitor',
         intervalMs: 20_000,
         lockKey: LockKeys.livenessSweep,
       }),

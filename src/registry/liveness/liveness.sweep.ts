@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops } from '../../common/loops/background-loops';
+import { LoopNames } from '../../common/loops/loop-names';
 import { LockKeys } from '../../common/loops/lock-keys';
 import { AppConfig } from '../../config/app-config';
 import { EventEmitter } from '../../events/event-emitter.port';
@@ -33,7 +34,7 @@ export class LivenessSweep implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.loops.start({
-      name: 'liveness-sweep',
+      name: LoopNames.livenessMonitor,
       intervalMs: this.config.livenessSweepIntervalMs,
       lockKey: LockKeys.livenessSweep,
       tick: () => this.sweep(),
