@@ -6,7 +6,7 @@ import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { forbidden, unauthorized } from '../../common/http/api-error';
 import { atoi } from '../../common/http/query-params';
-import { refuseUnstorableJson } from '../../common/http/json-text';
+import { jsonText } from '../../common/http/json-text';
 import { readBody } from '../../common/http/read-body';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { A2AProxyService } from './a2a-proxy.service';
@@ -35,9 +35,8 @@ export class A2AProxyController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const body = await readBody(req, MAX_REQUEST_BYTES);
-    // Forwarded as given, but logged too: text the activity log cannot store is refused here.
-    refuseUnstorableJson(body);
+    // Logged as well as forwarded: text the activity log cannot store is refused here.
+    const body = jsonText(await readBody(req, MAX_REQUEST_BYTES));
     const caller = identifyCaller(header(req, 'x-workspace-id'), targetId);
     if (caller.kind === 'forged') throw forbidden('invalid caller ID');
     if (caller.kind === 'agent') await this.requireCallerToken(caller.id, req);

@@ -75,18 +75,18 @@ describe('A2AProxyService', () => {
     unit
       .mock(ProxyTargetRepository)
       .target.mockResolvedValue({ ...online, budget_limit: 5, monthly_spend: 5 });
-    expect(json(await proxy({ body: Buffer.from('{nope') }))).toEqual({
+    expect(json(await proxy({ body: '{nope' }))).toEqual({
       error: 'workspace budget limit exceeded',
     });
 
     unit.mock(ProxyTargetRepository).target.mockResolvedValue(online);
     unit.mock(UrlVerdicts).check.mockResolvedValue({ ok: false, reason: 'private' });
-    expect(json(await proxy({ body: Buffer.from('{nope') }))).toEqual({
+    expect(json(await proxy({ body: '{nope' }))).toEqual({
       error: 'workspace URL is not publicly routable',
     });
 
     unit.mock(UrlVerdicts).check.mockResolvedValue({ ok: true });
-    expect(json(await proxy({ body: Buffer.from('{nope') }))).toEqual({ error: 'invalid JSON' });
+    expect(json(await proxy({ body: '{nope' }))).toEqual({ error: 'invalid JSON' });
     expect(unit.mock(AgentTransport).post).not.toHaveBeenCalled();
   });
 

@@ -218,10 +218,10 @@ function bounds(req: ProxyRequest): { totalMs?: number; totalReason?: 'ceiling' 
   return req.callerId === '' ? {} : { totalMs: AGENT_CALL_CEILING_MS, totalReason: 'ceiling' };
 }
 
-function parseBody(body: Buffer | Record<string, unknown>): unknown {
-  if (!Buffer.isBuffer(body)) return structuredClone(body);
+function parseBody(body: string | Record<string, unknown>): unknown {
+  if (typeof body !== 'string') return structuredClone(body);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(body);
   } catch {
     return undefined;
   }

@@ -6,8 +6,8 @@ export interface ProxyRequest {
   readonly targetId: string;
   /** `''` for the canvas; a workspace id for agents; `system:*` etc. for internal callers. */
   readonly callerId: string;
-  /** The raw request bytes (HTTP) or an already-built body (internal callers). */
-  readonly body: Buffer | Record<string, unknown>;
+  /** The request's JSON text (HTTP, checked by `jsonText`) or an already-built body (internal callers). */
+  readonly body: string | Record<string, unknown>;
   /**
    * Log a dispatch that never got an answer (spec 03 §2.13). The queue drainer says no: it
    * retries a message up to five times, and the canvas should not show each try as an error.

@@ -31,7 +31,7 @@ const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) 
  * keys match the DTO's fields case-insensitively as Go's decoder matches a struct's (`"ID"` is
  * `id`). Without one the parsed object is handed over as-is (exact keys, as a Go map) for
  * handlers that inspect fields themselves. Bytes after the JSON value are refused, and so is
- * text PostgreSQL cannot store (`refuseUnstorableJson`), whatever the route.
+ * text PostgreSQL cannot store (`jsonText`), whatever the route.
  */
 export function JsonBody<T extends object>(
   dto: Type<T> | undefined,
