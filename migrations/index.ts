@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { ScheduleFiringState1765100000000 } from './1765100000000-ScheduleFiringState';
 
 /** Every migration, in the order it must run. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, ScheduleFiringState1765100000000];

@@ -37,6 +37,7 @@ export class AppConfig {
   readonly livenessSweepIntervalMs!: number;
   readonly activityRetentionDays!: number;
   readonly activityCleanupIntervalMs!: number;
+  readonly schedulerPollIntervalMs!: number;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

@@ -140,4 +140,10 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     defaultText: '6',
     meaning: 'Retention job interval in hours (fractions allowed). Zero, negative or invalid: 6.',
   },
+  {
+    name: 'SCHEDULER_POLL_INTERVAL_MS',
+    defaultText: '30000',
+    meaning:
+      'How often each replica looks for due cron schedules. A due schedule fires at most this late.',
+  },
 ];

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(config.livenessTtlSeconds).toBe(180);
     expect(config.activityRetentionDays).toBe(7);
     expect(config.activityCleanupIntervalMs).toBe(6 * 3_600_000);
+    expect(config.schedulerPollIntervalMs).toBe(30_000);
     expect(config.platformUrl).toBe('http://host.docker.internal:8080');
     expect(config.corsOriginsSet).toBe(false);
   });
@@ -55,6 +56,17 @@ describe('loadConfig', () => {
       value: '-2',
       applied: '6',
     });
+  });
+
+  it('reads SCHEDULER_POLL_INTERVAL_MS in milliseconds and reports a bad one', () => {
+    expect(loadConfig({ SCHEDULER_POLL_INTERVAL_MS: '250' }).config.schedulerPollIntervalMs).toBe(
+      250,
+    );
+    const bad = loadConfig({ SCHEDULER_POLL_INTERVAL_MS: '30s' });
+    expect(bad.config.schedulerPollIntervalMs).toBe(30_000);
+    expect(bad.warnings).toEqual([
+      expect.objectContaining({ name: 'SCHEDULER_POLL_INTERVAL_MS', applied: '30000' }),
+    ]);
   });
 
   it('falls back to 600 for a non-positive RATE_LIMIT and says so', () => {

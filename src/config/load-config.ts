@@ -95,6 +95,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     activityCleanupIntervalMs: Math.round(
       positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000,
     ),
+    schedulerPollIntervalMs: positiveInt('SCHEDULER_POLL_INTERVAL_MS', 30_000),
   });
   return { config, warnings };
 }

@@ -39,3 +39,46 @@ describe('BackgroundLoops.start', () => {
     expect(tick).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('BackgroundLoops start-up work', () => {
+  function loops(liveness = mock<LoopLiveness>()): BackgroundLoops {
+    const clock = mock<Clock>();
+    clock.now.mockReturnValue(new Date(0));
+    return new BackgroundLoops(new SchedulerRegistry(), mock<Database>(), clock, liveness);
+  }
+
+  it('runs once at start, reports the loop live, and never overlaps a pass', async () => {
+    const liveness = mock<LoopLiveness>();
+    const subject = loops(liveness);
+    let finishStartup = () => {};
+    const startup = jest.fn(() => new Promise<void>((r) => (finishStartup = r)));
+    const tick = jest.fn().mockResolvedValue(undefined);
+    const loop = { name: 'repairing', intervalMs: 3_600_000, tick, startup };
+    const started = subject.start(loop);
+
+    await subject.runOnce(loop);
+    expect(tick).not.toHaveBeenCalled();
+    expect(liveness.record).not.toHaveBeenCalled();
+
+    finishStartup();
+    await started;
+    expect(startup).toHaveBeenCalledTimes(1);
+    expect(liveness.record).toHaveBeenCalledWith('repairing', new Date(0));
+    await subject.runOnce(loop);
+    expect(tick).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed start-up is logged, not thrown, and the loop still runs its passes', async () => {
+    const subject = loops();
+    const tick = jest.fn().mockResolvedValue(undefined);
+    const loop = {
+      name: 'failing-start',
+      intervalMs: 3_600_000,
+      tick,
+      startup: jest.fn().mockRejectedValue(new Error('db down')),
+    };
+    await expect(subject.start(loop)).resolves.toBeUndefined();
+    await subject.runOnce(loop);
+    expect(tick).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Database } from '../../database/database.service';
 import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
@@ -15,6 +16,11 @@ export interface LoopDefinition {
   readonly lockKey?: number;
   /** One pass. Returns a summary worth logging, or nothing when there was nothing to do. */
   readonly tick: () => Promise<Record<string, unknown> | void>;
+  /**
+   * Runs once when the loop starts (repairs before the first pass), never overlapping a
+   * pass; the loop reports live once it is done, so liveness is fresh during the first interval.
+   */
+  readonly startup?: () => Promise<Record<string, unknown> | void>;
 }
 
 /**
@@ -33,35 +39,49 @@ export class BackgroundLoops implements OnApplicationShutdown {
     private readonly liveness: LoopLiveness,
   ) {}
 
-  start(loop: LoopDefinition): void {
+  /**
+   * Starts the loop: its start-up work now, then a pass every interval (the first one a full
+   * interval after start). Resolves once the start-up work is done (failed work is logged).
+   */
+  start(loop: LoopDefinition): Promise<void> {
     // A longer interval would make Node run the loop every millisecond instead.
     const intervalMs = Math.min(loop.intervalMs, MAX_TIMER_DELAY_MS);
     const timer = setInterval(() => void this.runOnce(loop), intervalMs);
     timer.unref();
     this.scheduler.addInterval(loop.name, timer);
+    return loop.startup ? this.run(loop, loop.startup, 'start-up') : Promise.resolve();
   }
 
   /** Runs one pass now (also what tests call instead of waiting for the interval). */
-  async runOnce(loop: LoopDefinition): Promise<void> {
-    if (this.stopped || this.running.has(loop.name)) return;
-    this.running.add(loop.name);
-    const logger = new Logger(loop.name);
-    try {
-      const summary =
-        loop.lockKey === undefined
-          ? await loop.tick()
-          : await this.underLock(loop.lockKey, loop.tick);
-      if (summary) logger.log(summary, 'pass done');
-      this.liveness.record(loop.name, this.clock.now());
-    } catch (err) {
-      logger.error({ err }, 'pass failed; will retry next interval');
-    } finally {
-      this.running.delete(loop.name);
-    }
+  runOnce(loop: LoopDefinition): Promise<void> {
+    return this.run(loop, loop.tick, 'pass');
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
+  }
+
+  /** One pass or the start-up work: never two at once per loop, timed, logged, never thrown. */
+  private async run(
+    loop: LoopDefinition,
+    work: LoopDefinition['tick'],
+    what: 'pass' | 'start-up',
+  ): Promise<void> {
+    if (this.stopped || this.running.has(loop.name)) return;
+    this.running.add(loop.name);
+    const logger = new Logger(loop.name);
+    const startedAt = performance.now();
+    try {
+      const summary =
+        loop.lockKey === undefined ? await work() : await this.underLock(loop.lockKey, work);
+      const durationMs = Math.round(performance.now() - startedAt);
+      if (summary) logger.log({ ...summary, durationMs }, `${what} done`);
+      this.liveness.record(loop.name, this.clock.now());
+    } catch (err) {
+      logger.error({ err }, `${what} failed; will retry next interval`);
+    } finally {
+      this.running.delete(loop.name);
+    }
   }
 
   private async underLock(

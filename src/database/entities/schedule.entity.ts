@@ -18,4 +18,6 @@ export class WorkspaceScheduleEntity {
   @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
   @Column('text', { default: 'runtime' }) source!: string;
   @Column('integer', { default: 0 }) consecutive_empty_runs!: number;
+  @Column('timestamptz', { nullable: true }) deferred_since!: Date | null;
+  @Column('timestamptz', { nullable: true }) firing_since!: Date | null;
 }
