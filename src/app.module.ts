@@ -17,6 +17,7 @@ import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
 import { RegistryModule } from './registry/registry.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { LifecycleHooksModule } from './workspaces/lifecycle/lifecycle-hooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -50,6 +51,7 @@ export class AppModule {
         // layer 4
         A2AModule,
         // layer 5
+        SchedulerModule,
         OrgTokensModule,
         OperationsModule,
       ],

@@ -5,4 +5,5 @@ export const LockKeys = {
   livenessSweep: 7_240_101,
   activityRetention: 7_240_102,
   eventSpillPrune: 7_240_103,
+  phantomBusySweep: 7_242_001,
 } as const;

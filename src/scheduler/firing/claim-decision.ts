@@ -1,0 +1,70 @@
+import { computeNextRun } from '../../common/cron/next-run';
+import { DueSchedule } from './run-record';
+
+/** A due schedule as the claim reads it, with its workspace's load. */
+export interface DueRow extends DueSchedule {
+  /** Since when the fire has been waiting for capacity (null: not waiting). */
+  readonly deferredSince: Date | null;
+  readonly activeTasks: number;
+  readonly maxConcurrentTasks: number;
+}
+
+/** How long a fire waits for the workspace to drop below `max_concurrent_tasks` (12 × 10 s). */
+export const CAPACITY_WAIT_MS = 120_000;
+/** How often a waiting fire looks again (it is due again this long after each look). */
+export const CAPACITY_RECHECK_MS = 10_000;
+
+/**
+ * What the claiming transaction does with one due schedule; each carries the row's new
+ * `next_run_at` (null when the expression no longer computes: the row then rests until a
+ * PATCH gives it a valid one, instead of firing on every tick as in the reference).
+ * - `fire`: send the prompt now (the row is marked firing);
+ * - `native`: the workspace's runtime runs its own scheduler: only `next_run_at` moves;
+ * - `defer`: the workspace is at capacity: look again in 10 s;
+ * - `skip`: still at capacity after two minutes: record the skip.
+ */
+export type ClaimDecision =
+  | { readonly kind: 'fire'; readonly row: DueRow; readonly nextRunAt: Date | null }
+  | { readonly kind: 'native'; readonly row: DueRow; readonly nextRunAt: Date | null }
+  | {
+      readonly kind: 'defer';
+      readonly row: DueRow;
+      readonly nextRunAt: Date;
+      readonly deferredSince: Date;
+    }
+  | { readonly kind: 'skip'; readonly row: DueRow; readonly nextRunAt: Date | null };
+
+export function decideClaim(
+  row: DueRow,
+  now: Date,
+  isNativeScheduler: (workspaceId: string) => boolean,
+): ClaimDecision {
+  if (isNativeScheduler(row.workspaceId)) {
+    return { kind: 'native', row, nextRunAt: nextRunOrNull(row, now) };
+  }
+  if (row.activeTasks >= row.maxConcurrentTasks) {
+    const since = row.deferredSince ?? now;
+    if (now.getTime() - since.getTime() < CAPACITY_WAIT_MS) {
+      return {
+        kind: 'defer',
+        row,
+        nextRunAt: new Date(now.getTime() + CAPACITY_RECHECK_MS),
+        deferredSince: since,
+      };
+    }
+    return { kind: 'skip', row, nextRunAt: nextRunOrNull(row, now) };
+  }
+  return { kind: 'fire', row, nextRunAt: nextRunOrNull(row, now) };
+}
+
+/** The next slot after `now`, or null for an expression that no longer computes. */
+export function nextRunOrNull(
+  schedule: Pick<DueSchedule, 'cronExpr' | 'timezone'>,
+  now: Date,
+): Date | null {
+  try {
+    return computeNextRun(schedule.cronExpr, schedule.timezone, now);
+  } catch {
+    return null;
+  }
+}
