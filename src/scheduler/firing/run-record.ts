@@ -35,7 +35,7 @@ export function firedRecord(
   return {
     scheduleId: s.id,
     ...fields,
-    error: storable(atMostBytes(fields.error, MAX_ERROR_BYTES)),
+    error: atMostBytes(storable(fields.error), MAX_ERROR_BYTES),
     summary: `Cron: ${s.name}`,
     requestBody: {
       schedule_id: s.id,

@@ -1,0 +1,73 @@
+import { CAPACITY_RECHECK_MS, CAPACITY_WAIT_MS, decideClaim, DueRow } from './claim-decision';
+
+const NOW = new Date('2026-04-01T12:00:30.000Z');
+const row = (fields: Partial<DueRow> = {}): DueRow => ({
+  id: 's-1',
+  workspaceId: 'ws-1',
+  name: 'n',
+  cronExpr: '*/5 * * * *',
+  timezone: 'UTC',
+  prompt: 'p',
+  deferredSince: null,
+  activeTasks: 0,
+  maxConcurrentTasks: 1,
+  ...fields,
+});
+const notNative = () => false;
+
+describe('decideClaim', () => {
+  it('fires a schedule of a workspace with spare capacity; next run from now', () => {
+    expect(decideClaim(row(), NOW, notNative)).toEqual({
+      kind: 'fire',
+      row: row(),
+      nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
+    });
+  });
+
+  it('only moves next_run_at for a workspace whose runtime schedules natively', () => {
+    const native = jest.fn((id: string) => id === 'ws-1');
+    // Even at capacity: the platform does not fire it at all.
+    const decision = decideClaim(row({ activeTasks: 5 }), NOW, native);
+    expect(decision).toMatchObject({
+      kind: 'native',
+      nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
+    });
+    expect(native).toHaveBeenCalledWith('ws-1');
+  });
+
+  it('defers a workspace at capacity for 10 s at a time, counting from the first look', () => {
+    expect(decideClaim(row({ activeTasks: 1 }), NOW, notNative)).toEqual({
+      kind: 'defer',
+      row: row({ activeTasks: 1 }),
+      nextRunAt: new Date(NOW.getTime() + CAPACITY_RECHECK_MS),
+      deferredSince: NOW,
+    });
+    const since = new Date(NOW.getTime() - CAPACITY_WAIT_MS + 1);
+    expect(
+      decideClaim(
+        row({ activeTasks: 3, maxConcurrentTasks: 3, deferredSince: since }),
+        NOW,
+        notNative,
+      ),
+    ).toMatchObject({ kind: 'defer', deferredSince: since });
+  });
+
+  it('skips once the workspace stayed at capacity for two minutes', () => {
+    const since = new Date(NOW.getTime() - CAPACITY_WAIT_MS);
+    expect(
+      decideClaim(row({ activeTasks: 1, deferredSince: since }), NOW, notNative),
+    ).toMatchObject({ kind: 'skip', nextRunAt: new Date('2026-04-01T12:05:00.000Z') });
+  });
+
+  it('fires a deferred schedule as soon as capacity frees up', () => {
+    const since = new Date(NOW.getTime() - 30_000);
+    expect(decideClaim(row({ deferredSince: since }), NOW, notNative).kind).toBe('fire');
+  });
+
+  it('an expression that no longer computes still fires once and then rests (next run null)', () => {
+    expect(decideClaim(row({ cronExpr: 'garbage' }), NOW, notNative)).toMatchObject({
+      kind: 'fire',
+      nextRunAt: null,
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { Clock } from '../../common/clock/clock';
+import { AppConfig } from '../../config/app-config';
+import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
+import { FakeClock } from '../../../test/support/fake-clock';
+import { createUnit } from '../../../test/support/unit';
+import { ClaimDecision, DueRow } from './claim-decision';
+import { CLAIM_BATCH, CronLoop, MAX_CONCURRENT_FIRES } from './cron-loop';
+import { DueSchedulesRepository } from './due-schedules.repository';
+import { ScheduleFirer } from './schedule-firer';
+
+const row = (i: number): DueRow => ({
+  id: `s-${i}`,
+  workspaceId: `ws-${i % 3}`,
+  name: `n${i}`,
+  cronExpr: '* * * * *',
+  timezone: 'UTC',
+  prompt: 'p',
+  deferredSince: null,
+  activeTasks: 0,
+  maxConcurrentTasks: 1,
+});
+
+describe('CronLoop.tick', () => {
+  async function unit(due: DueRow[]) {
+    const u = await createUnit(CronLoop, [
+      { provide: Clock, useValue: new FakeClock(new Date('2026-04-01T12:00:00Z')) },
+      { provide: AppConfig, useValue: { schedulerPollIntervalMs: 30_000 } },
+    ]);
+    const repo = u.mock(DueSchedulesRepository);
+    const remaining = [...due];
+    repo.claim.mockImplementation(async (now, _stale, limit, decide) =>
+      remaining.splice(0, limit).map((r): ClaimDecision => decide(r)),
+    );
+    return {
+      loop: u.sut,
+      repo,
+      firer: u.mock(ScheduleFirer),
+      overrides: u.mock(RuntimeOverrides),
+    };
+  }
+
+  it('keeps claiming batches while rows are due and never holds more fires than slots', async () => {
+    const { loop, repo, firer } = await unit(Array.from({ length: 200 }, (_, i) => row(i)));
+    let inFlight = 0;
+    let peak = 0;
+    firer.fire.mockImplementation(async () => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return 'ok';
+    });
+    const summary = await loop.tick();
+    await loop.whenIdle();
+    expect(summary).toMatchObject({ claimed: 200, fired: 200 });
+    expect(firer.fire).toHaveBeenCalledTimes(200);
+    expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT_FIRES);
+    for (const [, , limit] of repo.claim.mock.calls) expect(limit).toBeLessThanOrEqual(CLAIM_BATCH);
+    // Each tick line reports the fires that ended since the previous one: all 200, once.
+    const next = await loop.tick();
+    expect((summary.finished.ok ?? 0) + (next.finished.ok ?? 0)).toBe(200);
+  });
+
+  it('asks the runtime overrides whether a workspace schedules natively', async () => {
+    const { loop, firer, overrides } = await unit([row(1), row(2)]);
+    overrides.hasCapability.mockImplementation((id, name) => id === 'ws-1' && name === 'scheduler');
+    firer.fire.mockResolvedValue('ok');
+    const summary = await loop.tick();
+    expect(summary).toMatchObject({ claimed: 2, fired: 1, nativeSkipped: 1 });
+    expect(firer.fire).toHaveBeenCalledWith(row(2));
+  });
+
+  it('records a skip for a workspace at capacity past the wait', async () => {
+    const busy = { ...row(1), activeTasks: 1, deferredSince: new Date('2026-04-01T11:50:00Z') };
+    const { loop, firer } = await unit([busy]);
+    firer.skip.mockResolvedValue('skipped');
+    expect(await loop.tick()).toMatchObject({ skipped: 1, fired: 0 });
+    expect(firer.skip).toHaveBeenCalledWith(busy, 1);
+  });
+
+  it('stops claiming once shutdown begins', async () => {
+    const { loop, repo } = await unit([row(1)]);
+    await loop.beforeApplicationShutdown();
+    expect(await loop.tick()).toMatchObject({ claimed: 0 });
+    expect(repo.claim).not.toHaveBeenCalled();
+  });
+});
