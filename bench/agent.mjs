@@ -8,11 +8,15 @@ import * as http from 'node:http';
  * `metadata.stream_bytes` bytes in `metadata.event_bytes`-sized events (written with
  * back-pressure, so the agent never holds more than one event) and a small final event.
  * Its work is trivial on purpose: what it costs is paid identically by direct and proxied calls.
+ * `onMessage(request, receivedAtEpochMs)` sees every `message/send` (the scheduler bench counts).
  */
-export async function startAgent(scope) {
+export async function startAgent(scope, { onMessage } = {}) {
   const server = http.createServer((req, res) => {
     readJson(req)
-      .then((request) => answer(request, res))
+      .then((request) => {
+        if (onMessage && request.method === 'message/send') onMessage(request, Date.now());
+        answer(request, res);
+      })
       .catch(() => {
         if (!res.headersSent) res.writeHead(400);
         res.end();

@@ -14,9 +14,10 @@ const CALL_TIMEOUT_MS = 30_000;
  * cannot change what is measured. Development mode lets the outbound guard reach the agent on
  * loopback; ADMIN_TOKEN turns dev mode's auth and rate-limit bypass off, so the production
  * middleware runs — with a limit no bench phase can reach. The liveness sweep is slowed down
- * so its queries do not blur the per-request statement counts.
+ * so its queries do not blur the per-request statement counts; so is the cron loop, except on
+ * the replicas the scheduler benchmark starts for itself (`env`).
  */
-function appEnv(databaseUrl) {
+function appEnv(databaseUrl, env) {
   return {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
@@ -26,6 +27,8 @@ function appEnv(databaseUrl) {
     RATE_LIMIT: '1000000000',
     LOG_LEVEL: 'silent',
     LIVENESS_SWEEP_INTERVAL_SECONDS: '3600',
+    SCHEDULER_POLL_INTERVAL_MS: '3600000',
+    ...env,
   };
 }
 
@@ -33,12 +36,12 @@ function appEnv(databaseUrl) {
  * Forks one app instance (see app-process.mjs) and resolves once it listens. With
  * `cpuProfileDir`, the instance writes a V8 CPU profile there when it exits.
  */
-export async function startApp(scope, { name, databaseUrl, cpuProfileDir }) {
+export async function startApp(scope, { name, databaseUrl, cpuProfileDir, env = {} }) {
   const profiling = cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=app-${name}.cpuprofile`]
     : [];
   const child = fork(ENTRY, [], {
-    env: appEnv(databaseUrl),
+    env: appEnv(databaseUrl, env),
     execArgv: ['--expose-gc', ...profiling],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -2,6 +2,7 @@
  * `npm run bench`: the server's hot paths, measured side by side in one run.
  *   heartbeat  heartbeat vs GET /health       a2a     A2A proxy vs direct
  *   streaming  SSE through the proxy vs direct  fanout  WebSocket fan-out, same vs cross replica
+ *   scheduler  5,000 schedules due at once on two replicas vs the same messages via POST /a2a
  * Needs the production build (`npm run build`, which the npm script runs first). Every load
  * phase is bounded by a request count; all traffic stays on 127.0.0.1. Flags:
  *   --quick          a reduced run (a smoke test of the bench itself, not numbers to quote)
@@ -21,6 +22,7 @@ import { startApp } from './app-handle.mjs';
 import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
 import { fanoutBench } from './benchmarks/fanout.mjs';
 import { heartbeatBench } from './benchmarks/heartbeat.mjs';
+import { schedulerBench } from './benchmarks/scheduler.mjs';
 import { streamingBench } from './benchmarks/streaming.mjs';
 import { startPostgres } from './postgres.mjs';
 import { renderReport, writeResults } from './report.mjs';
@@ -48,6 +50,16 @@ const FULL = {
     rounds: 4,
     deliveryTimeoutMs: 15_000,
   },
+  scheduler: {
+    workspaces: 500,
+    schedulesPerRound: 5000,
+    agents: 20,
+    pollIntervalMs: 1000,
+    leadMs: 1500,
+    deadlineMs: 30_000,
+    proxyConcurrency: 32,
+    rounds: 2,
+  },
 };
 
 const QUICK = {
@@ -55,6 +67,7 @@ const QUICK = {
   a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2 },
   streaming: { ...FULL.streaming, ttfbSamples: 4, largeStreamBytes: 4 * MIB, largeRounds: 1 },
   fanout: { ...FULL.fanout, clients: 20, eventsPerRound: 20, rounds: 2 },
+  scheduler: { ...FULL.scheduler, workspaces: 50, schedulesPerRound: 500, agents: 5, rounds: 1 },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
@@ -67,6 +80,8 @@ const BENCHMARKS = {
     const appB = await startApp(ctx.scope, { ...ctx.appOptions, name: 'B' });
     return fanoutBench({ ...ctx, appA: ctx.app, appB, settings });
   },
+  // Two replicas of its own, polling fast; A and B keep their cron loops idle.
+  scheduler: (ctx, settings) => schedulerBench({ ...ctx, settings }),
 };
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
