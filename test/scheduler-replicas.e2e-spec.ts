@@ -48,7 +48,7 @@ describe('cron scheduler with two replicas on one database', () => {
     await eventually(
       async () => (fired().length >= TOTAL ? true : undefined),
       'every fire',
-      20_000,
+      40_000,
     );
     const recorded = await eventually(async () => {
       const [row] = await db.query<{ n: number }>(
@@ -83,5 +83,39 @@ describe('cron scheduler with two replicas on one database', () => {
       `SELECT count(*)::int AS n FROM activity_logs WHERE activity_type = 'cron_run'`,
     );
     expect(history[0].n).toBe(TOTAL);
-  });
+  }, 60_000);
+
+  it('a native scheduler declared to one replica is skipped by the other too', async () => {
+    const agent = await agents.start();
+    const ws = await insertWorkspace(db, { url: agent.url });
+    replicas.push(...(await Promise.all([startTestApp(db.url, ENV), startTestApp(db.url, ENV)])));
+    const beat = await replicas[0].http.post('/registry/heartbeat', {
+      workspace_id: ws,
+      active_tasks: 0,
+      uptime_seconds: 60,
+      runtime_metadata: { capabilities: { scheduler: true } },
+    });
+    expect(beat.status).toBe(200);
+    const due = new Date(Date.now() - 1000);
+    const rows = await db.query<{ id: string }>(
+      `INSERT INTO workspace_schedules (workspace_id, name, cron_expr, prompt, next_run_at)
+       SELECT $1, 'native-' || n, '0 0 1 1 *', 'native ' || n, $2 FROM generate_series(1, 20) AS n
+       RETURNING id`,
+      [ws, due],
+    );
+    const advanced = await eventually(async () => {
+      const [row] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM workspace_schedules WHERE id = ANY($1) AND next_run_at > now()`,
+        [rows.map((r) => r.id)],
+      );
+      return row.n === 20 ? row.n : undefined;
+    }, 'every next_run_at moved on');
+    expect(advanced).toBe(20);
+    expect(promptsAt(agent)).toEqual([]);
+    const ran = await db.query(
+      `SELECT 1 FROM workspace_schedules WHERE id = ANY($1) AND run_count > 0`,
+      [rows.map((r) => r.id)],
+    );
+    expect(ran).toEqual([]);
+  }, 30_000);
 });

@@ -12,6 +12,12 @@ export interface HeartbeatWrite {
   currentTask: string;
   /** Written only when positive: a runtime that does not report spend never zeroes it. */
   monthlySpend: number;
+  /**
+   * The `scheduler` capability of this heartbeat's `runtime_metadata`; null (no metadata, as
+   * in the runtime's task pushes) keeps the stored declaration. Kept in the row because the
+   * cron loop of any replica reads it.
+   */
+  nativeScheduler: boolean | null;
 }
 
 /** What a heartbeat learns from its own write: the task before it, the status, the capacity. */
@@ -68,6 +74,7 @@ const HEARTBEAT = sql(
        uptime_seconds = CASE WHEN $8 THEN w.uptime_seconds ELSE $5 END,
        current_task = $6,
        monthly_spend = CASE WHEN $7::bigint > 0 THEN $7::bigint ELSE w.monthly_spend END,
+       native_scheduler = COALESCE($10::boolean, w.native_scheduler),
        updated_at = now()
      FROM workspaces prev, gate
      WHERE w.id = $1 AND prev.id = w.id AND w.status IS DISTINCT FROM 'removed'
@@ -143,6 +150,7 @@ export class RegistryRepository {
       w.monthlySpend,
       partial,
       tokenHash,
+      w.nativeScheduler,
     ]))!;
     const gate: TokenGate = !row.has_live
       ? 'open'

@@ -56,4 +56,5 @@ export class WorkspaceEntity {
   @Column('integer', { default: 1 }) max_concurrent_tasks!: number;
   @Column('text', { nullable: true }) instance_id!: string | null;
   @Column('text', { nullable: true }) platform_inbound_secret!: string | null;
+  @Column('boolean', { default: false }) native_scheduler!: boolean;
 }

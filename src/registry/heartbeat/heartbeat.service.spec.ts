@@ -79,6 +79,21 @@ describe('HeartbeatService', () => {
     );
   });
 
+  it('stores the scheduler capability of a heartbeat with runtime metadata, else keeps it', async () => {
+    const declared = async (runtime_metadata?: { capabilities?: Record<string, boolean> }) => {
+      registry.heartbeat.mockClear();
+      await unit.sut.heartbeat(
+        { workspace_id: WS, uptime_seconds: 5, runtime_metadata },
+        undefined,
+      );
+      return registry.heartbeat.mock.calls[0][0].nativeScheduler;
+    };
+    expect(await declared({ capabilities: { scheduler: true, session: false } })).toBe(true);
+    expect(await declared({ capabilities: { scheduler: false } })).toBe(false);
+    expect(await declared({})).toBe(false);
+    expect(await declared(undefined)).toBeNull();
+  });
+
   it('an uptime of 0 with a non-zero error rate is a full heartbeat (health data)', async () => {
     await unit.sut.heartbeat({ workspace_id: WS, error_rate: 0.7 }, undefined);
     expect(registry.heartbeat).toHaveBeenCalledWith(

@@ -49,6 +49,9 @@ export class HeartbeatService {
           uptimeSeconds: dto.uptime_seconds ?? 0,
           currentTask,
           monthlySpend: Math.min(Math.max(dto.monthly_spend ?? 0, 0), MONTHLY_SPEND_CAP),
+          nativeScheduler: dto.runtime_metadata
+            ? dto.runtime_metadata.capabilities?.scheduler === true
+            : null,
         },
         partial,
         token === '' ? null : hashToken(token),

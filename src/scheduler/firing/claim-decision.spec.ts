@@ -11,13 +11,13 @@ const row = (fields: Partial<DueRow> = {}): DueRow => ({
   deferredSince: null,
   activeTasks: 0,
   maxConcurrentTasks: 1,
+  nativeScheduler: false,
   ...fields,
 });
-const notNative = () => false;
 
 describe('decideClaim', () => {
   it('fires a schedule of a workspace with spare capacity; next run from now', () => {
-    expect(decideClaim(row(), NOW, notNative)).toEqual({
+    expect(decideClaim(row(), NOW)).toEqual({
       kind: 'fire',
       row: row(),
       nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
@@ -25,18 +25,15 @@ describe('decideClaim', () => {
   });
 
   it('only moves next_run_at for a workspace whose runtime schedules natively', () => {
-    const native = jest.fn((id: string) => id === 'ws-1');
     // Even at capacity: the platform does not fire it at all.
-    const decision = decideClaim(row({ activeTasks: 5 }), NOW, native);
-    expect(decision).toMatchObject({
+    expect(decideClaim(row({ nativeScheduler: true, activeTasks: 5 }), NOW)).toMatchObject({
       kind: 'native',
       nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
     });
-    expect(native).toHaveBeenCalledWith('ws-1');
   });
 
   it('defers a workspace at capacity for 10 s at a time, counting from the first look', () => {
-    expect(decideClaim(row({ activeTasks: 1 }), NOW, notNative)).toEqual({
+    expect(decideClaim(row({ activeTasks: 1 }), NOW)).toEqual({
       kind: 'defer',
       row: row({ activeTasks: 1 }),
       nextRunAt: new Date(NOW.getTime() + CAPACITY_RECHECK_MS),
@@ -44,28 +41,25 @@ describe('decideClaim', () => {
     });
     const since = new Date(NOW.getTime() - CAPACITY_WAIT_MS + 1);
     expect(
-      decideClaim(
-        row({ activeTasks: 3, maxConcurrentTasks: 3, deferredSince: since }),
-        NOW,
-        notNative,
-      ),
+      decideClaim(row({ activeTasks: 3, maxConcurrentTasks: 3, deferredSince: since }), NOW),
     ).toMatchObject({ kind: 'defer', deferredSince: since });
   });
 
   it('skips once the workspace stayed at capacity for two minutes', () => {
     const since = new Date(NOW.getTime() - CAPACITY_WAIT_MS);
-    expect(
-      decideClaim(row({ activeTasks: 1, deferredSince: since }), NOW, notNative),
-    ).toMatchObject({ kind: 'skip', nextRunAt: new Date('2026-04-01T12:05:00.000Z') });
+    expect(decideClaim(row({ activeTasks: 1, deferredSince: since }), NOW)).toMatchObject({
+      kind: 'skip',
+      nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
+    });
   });
 
   it('fires a deferred schedule as soon as capacity frees up', () => {
     const since = new Date(NOW.getTime() - 30_000);
-    expect(decideClaim(row({ deferredSince: since }), NOW, notNative).kind).toBe('fire');
+    expect(decideClaim(row({ deferredSince: since }), NOW).kind).toBe('fire');
   });
 
   it('an expression that no longer computes still fires once and then rests (next run null)', () => {
-    expect(decideClaim(row({ cronExpr: 'garbage' }), NOW, notNative)).toMatchObject({
+    expect(decideClaim(row({ cronExpr: 'garbage' }), NOW)).toMatchObject({
       kind: 'fire',
       nextRunAt: null,
     });

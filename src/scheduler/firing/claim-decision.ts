@@ -7,6 +7,8 @@ export interface DueRow extends DueSchedule {
   readonly deferredSince: Date | null;
   readonly activeTasks: number;
   readonly maxConcurrentTasks: number;
+  /** The workspace's runtime declared the `scheduler` capability (it fires its own crons). */
+  readonly nativeScheduler: boolean;
 }
 
 /** How long a fire waits for the workspace to drop below `max_concurrent_tasks` (12 × 10 s). */
@@ -34,12 +36,8 @@ export type ClaimDecision =
     }
   | { readonly kind: 'skip'; readonly row: DueRow; readonly nextRunAt: Date | null };
 
-export function decideClaim(
-  row: DueRow,
-  now: Date,
-  isNativeScheduler: (workspaceId: string) => boolean,
-): ClaimDecision {
-  if (isNativeScheduler(row.workspaceId)) {
+export function decideClaim(row: DueRow, now: Date): ClaimDecision {
+  if (row.nativeScheduler) {
     return { kind: 'native', row, nextRunAt: nextRunOrNull(row, now) };
   }
   if (row.activeTasks >= row.maxConcurrentTasks) {

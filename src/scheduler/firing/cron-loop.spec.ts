@@ -1,6 +1,5 @@
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
-import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { createUnit } from '../../../test/support/unit';
 import { ClaimDecision, DueRow } from './claim-decision';
@@ -8,7 +7,7 @@ import { CLAIM_BATCH, CronLoop, MAX_CONCURRENT_FIRES } from './cron-loop';
 import { DueSchedulesRepository } from './due-schedules.repository';
 import { ScheduleFirer } from './schedule-firer';
 
-const row = (i: number): DueRow => ({
+const row = (i: number, nativeScheduler = false): DueRow => ({
   id: `s-${i}`,
   workspaceId: `ws-${i % 3}`,
   name: `n${i}`,
@@ -18,6 +17,7 @@ const row = (i: number): DueRow => ({
   deferredSince: null,
   activeTasks: 0,
   maxConcurrentTasks: 1,
+  nativeScheduler,
 });
 
 describe('CronLoop.tick', () => {
@@ -35,7 +35,6 @@ describe('CronLoop.tick', () => {
       loop: u.sut,
       repo,
       firer: u.mock(ScheduleFirer),
-      overrides: u.mock(RuntimeOverrides),
     };
   }
 
@@ -60,9 +59,8 @@ describe('CronLoop.tick', () => {
     expect((summary.finished.ok ?? 0) + (next.finished.ok ?? 0)).toBe(200);
   });
 
-  it('asks the runtime overrides whether a workspace schedules natively', async () => {
-    const { loop, firer, overrides } = await unit([row(1), row(2)]);
-    overrides.hasCapability.mockImplementation((id, name) => id === 'ws-1' && name === 'scheduler');
+  it('does not fire schedules of workspaces whose runtime schedules natively', async () => {
+    const { loop, firer } = await unit([row(1, true), row(2)]);
     firer.fire.mockResolvedValue('ok');
     const summary = await loop.tick();
     expect(summary).toMatchObject({ claimed: 2, fired: 1, nativeSkipped: 1 });

@@ -2,7 +2,6 @@ import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition } from '../../common/loops/background-loops';
 import { AppConfig } from '../../config/app-config';
-import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { ClaimDecision, decideClaim, nextRunOrNull } from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
 import { RunStatus } from './fire-outcome';
@@ -49,7 +48,6 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly loops: BackgroundLoops,
     private readonly due: DueSchedulesRepository,
     private readonly firer: ScheduleFirer,
-    private readonly overrides: RuntimeOverrides,
     private readonly clock: Clock,
   ) {
     this.definition = {
@@ -102,7 +100,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
         now,
         new Date(now.getTime() - ORPHANED_FIRE_MS),
         limit,
-        (row) => decideClaim(row, now, (id) => this.overrides.hasCapability(id, 'scheduler')),
+        (row) => decideClaim(row, now),
       );
       summary.claimed += claims.length;
       for (const claim of claims) await this.act(claim, summary);

@@ -13,6 +13,7 @@ interface DueDbRow {
   deferred_since: Date | null;
   active_tasks: number;
   max_concurrent_tasks: number;
+  native_scheduler: boolean;
 }
 
 /**
@@ -24,7 +25,7 @@ const CLAIM_DUE = sql(
   'scheduler.claim_due',
   `SELECT s.id, s.workspace_id, s.name, s.cron_expr, s.timezone, s.prompt, s.deferred_since,
           COALESCE(w.active_tasks, 0) AS active_tasks,
-          COALESCE(w.max_concurrent_tasks, 1) AS max_concurrent_tasks
+          COALESCE(w.max_concurrent_tasks, 1) AS max_concurrent_tasks, w.native_scheduler
      FROM workspace_schedules s
      JOIN workspaces w ON w.id = s.workspace_id
     WHERE s.enabled AND s.next_run_at <= $1
@@ -172,5 +173,6 @@ function dueRow(row: DueDbRow): DueRow {
     deferredSince: row.deferred_since,
     activeTasks: row.active_tasks,
     maxConcurrentTasks: row.max_concurrent_tasks,
+    nativeScheduler: row.native_scheduler,
   };
 }
