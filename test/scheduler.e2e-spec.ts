@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock/clock';
 import { CronLoop } from '../src/scheduler/firing/cron-loop';
 import { PhantomBusySweep } from '../src/scheduler/firing/phantom-busy-sweep';
@@ -6,7 +5,7 @@ import { FIRE_TIMEOUT_MS } from '../src/scheduler/firing/schedule-firer';
 import { RestartRequests } from '../src/workspaces/lifecycle/restart-requests';
 import { TestAgent, useTestAgents } from './support/agents';
 import { eventually } from './support/eventually';
-import { insertWorkspace } from './support/factories';
+import { insertSchedule, insertWorkspace } from './support/factories';
 import { FakeClock } from './support/fake-clock';
 import { startTestApp, useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
@@ -35,27 +34,6 @@ interface ScheduleState {
   consecutive_empty_runs: number;
   deferred_since: Date | null;
   firing_since: Date | null;
-}
-
-async function insertSchedule(
-  db: TestDatabase,
-  workspaceId: string,
-  fields: Record<string, unknown> = {},
-): Promise<string> {
-  const row: Record<string, unknown> = {
-    workspace_id: workspaceId,
-    name: `s-${randomUUID().slice(0, 8)}`,
-    cron_expr: '*/5 * * * *',
-    prompt: 'run the report',
-    ...fields,
-  };
-  const cols = Object.keys(row);
-  const [{ id }] = await db.query<{ id: string }>(
-    `INSERT INTO workspace_schedules (${cols.join(', ')})
-     VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    cols.map((c) => row[c]),
-  );
-  return id;
 }
 
 async function schedule(db: TestDatabase, id: string): Promise<ScheduleState> {

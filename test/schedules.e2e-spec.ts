@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock/clock';
-import { insertToken, insertWorkspace } from './support/factories';
+import {
+  insertSchedule as insertScheduleRow,
+  insertToken,
+  insertWorkspace,
+} from './support/factories';
 import { FakeClock } from './support/fake-clock';
 import { HttpClient } from './support/http-client';
 import { useTestApp } from './support/test-app';
@@ -34,26 +38,18 @@ async function stored(db: TestDatabase, workspaceId: string): Promise<StoredSche
   );
 }
 
-async function insertSchedule(
+/** A schedule due half an hour after NOW, hourly unless told otherwise. */
+function insertSchedule(
   db: TestDatabase,
   workspaceId: string,
   fields: Record<string, unknown> = {},
-): Promise<string> {
-  const row: Record<string, unknown> = {
-    workspace_id: workspaceId,
-    name: `s-${randomUUID().slice(0, 8)}`,
+) {
+  return insertScheduleRow(db, workspaceId, {
     cron_expr: '0 * * * *',
     prompt: 'hello',
     next_run_at: new Date(NOW.getTime() + 30 * 60_000),
     ...fields,
-  };
-  const cols = Object.keys(row);
-  const [{ id }] = await db.query<{ id: string }>(
-    `INSERT INTO workspace_schedules (${cols.join(', ')})
-     VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    cols.map((c) => row[c]),
-  );
-  return id;
+  });
 }
 
 async function insertCronRun(

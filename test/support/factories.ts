@@ -23,22 +23,46 @@ export interface WorkspaceSeed {
 
 /** Inserts a workspace row directly (arrange step); returns its id. */
 export async function insertWorkspace(db: TestDatabase, seed: WorkspaceSeed = {}): Promise<string> {
-  const row = {
+  const row: Record<string, unknown> = {
     id: randomUUID(),
     name: `ws-${Math.random().toString(36).slice(2, 8)}`,
     status: 'online',
     ...seed,
   };
-  const columns = Object.keys(row);
-  const values = columns.map((c) => {
-    const v = (row as Record<string, unknown>)[c];
-    return c === 'agent_card' && v !== undefined ? JSON.stringify(v) : v;
+  if (row.agent_card !== undefined) row.agent_card = JSON.stringify(row.agent_card);
+  return insertRow(db, 'workspaces', row);
+}
+
+/**
+ * Inserts a `workspace_schedules` row directly (any column may be given); returns its id.
+ * Defaults: a random name, every five minutes, no `next_run_at` unless given.
+ */
+export async function insertSchedule(
+  db: TestDatabase,
+  workspaceId: string,
+  seed: Record<string, unknown> = {},
+): Promise<string> {
+  return insertRow(db, 'workspace_schedules', {
+    workspace_id: workspaceId,
+    name: `s-${randomUUID().slice(0, 8)}`,
+    cron_expr: '*/5 * * * *',
+    prompt: 'run the report',
+    ...seed,
   });
-  await db.query(
-    `INSERT INTO workspaces (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-    values,
+}
+
+async function insertRow(
+  db: TestDatabase,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<string> {
+  const columns = Object.keys(row);
+  const [{ id }] = await db.query<{ id: string }>(
+    `INSERT INTO ${table} (${columns.join(', ')})
+     VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    columns.map((c) => row[c]),
   );
-  return row.id;
+  return id;
 }
 
 /** Mints a live workspace token straight into the table; returns the plaintext. */

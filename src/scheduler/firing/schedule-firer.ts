@@ -53,24 +53,15 @@ export class ScheduleFirer {
         error = staleError(emptyRuns);
       }
     }
-    await this.record(
-      schedule,
-      firedRecord(schedule, {
-        at,
-        status,
-        error,
-        // A fire that outlasted its period does not catch up on the slots it overlapped.
-        nextRunAt: nextRunOrNull(schedule, at),
-        resetEmptyRuns: outcome.status === 'ok' && !outcome.emptyReply,
-      }),
-    );
-    await this.events
-      .recordAndBroadcast('CRON_EXECUTED', schedule.workspaceId, {
-        schedule_id: schedule.id,
-        schedule_name: schedule.name,
-        status,
-      })
-      .catch((err) => this.logger.error({ err }, 'CRON_EXECUTED broadcast failed'));
+    const record = firedRecord(schedule, {
+      at,
+      status,
+      error,
+      // A fire that outlasted its period does not catch up on the slots it overlapped.
+      nextRunAt: nextRunOrNull(schedule, at),
+      resetEmptyRuns: outcome.status === 'ok' && !outcome.emptyReply,
+    });
+    await this.settle(schedule, record, 'CRON_EXECUTED', { status });
     this.logger.debug({ scheduleId: schedule.id, status, error }, 'schedule fired');
     return status;
   }
@@ -78,14 +69,8 @@ export class ScheduleFirer {
   /** The workspace stayed at capacity for the whole wait (spec 05 §3.6). */
   async skip(schedule: DueSchedule, activeTasks: number): Promise<RunStatus> {
     const reason = skippedReason(activeTasks);
-    await this.record(schedule, skippedRecord(schedule, this.clock.now(), reason, activeTasks));
-    await this.events
-      .recordAndBroadcast('CRON_SKIPPED', schedule.workspaceId, {
-        schedule_id: schedule.id,
-        schedule_name: schedule.name,
-        reason,
-      })
-      .catch((err) => this.logger.error({ err }, 'CRON_SKIPPED broadcast failed'));
+    const record = skippedRecord(schedule, this.clock.now(), reason, activeTasks);
+    await this.settle(schedule, record, 'CRON_SKIPPED', { reason });
     return 'skipped';
   }
 
@@ -113,12 +98,25 @@ export class ScheduleFirer {
     return classifyFire(result);
   }
 
-  private async record(schedule: DueSchedule, record: RunRecord): Promise<void> {
+  /** Writes the run (row and history) and announces it; failures are logged, never thrown. */
+  private async settle(
+    schedule: DueSchedule,
+    record: RunRecord,
+    event: 'CRON_EXECUTED' | 'CRON_SKIPPED',
+    detail: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await this.runs.recordRun(record);
     } catch (err) {
       this.logger.error({ err, scheduleId: schedule.id }, 'recording the run failed');
     }
+    await this.events
+      .recordAndBroadcast(event, schedule.workspaceId, {
+        schedule_id: schedule.id,
+        schedule_name: schedule.name,
+        ...detail,
+      })
+      .catch((err) => this.logger.error({ err, event }, 'cron event failed'));
   }
 }
 
