@@ -1,4 +1,5 @@
 import { Clock } from '../src/common/clock/clock';
+import { WorkspaceScheduleEntity } from '../src/database/entities';
 import { CronLoop } from '../src/scheduler/firing/cron-loop';
 import { PhantomBusySweep } from '../src/scheduler/firing/phantom-busy-sweep';
 import { FIRE_TIMEOUT_MS } from '../src/scheduler/firing/schedule-firer';
@@ -21,20 +22,8 @@ const ENV = {
   A2A_IDLE_TIMEOUT_SECONDS: '86400',
 };
 
-interface ScheduleState {
-  id: string;
-  workspace_id: string;
-  name: string;
-  enabled: boolean;
-  last_run_at: Date | null;
-  next_run_at: Date | null;
-  run_count: number;
-  last_status: string;
-  last_error: string;
-  consecutive_empty_runs: number;
-  deferred_since: Date | null;
-  firing_since: Date | null;
-}
+/** A schedule row as stored. */
+type ScheduleState = WorkspaceScheduleEntity;
 
 async function schedule(db: TestDatabase, id: string): Promise<ScheduleState> {
   const [row] = await db.query<ScheduleState>('SELECT * FROM workspace_schedules WHERE id = $1', [

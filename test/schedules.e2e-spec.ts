@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock/clock';
+import { WorkspaceScheduleEntity } from '../src/database/entities';
 import {
   insertSchedule as insertScheduleRow,
   insertToken,
@@ -15,21 +16,8 @@ const NOW = new Date('2026-04-01T12:30:00.000Z');
 // Nothing fires by itself: these tests are about the API.
 const ENV = { ADMIN_TOKEN, SCHEDULER_POLL_INTERVAL_MS: '3600000' };
 
-interface StoredSchedule {
-  id: string;
-  workspace_id: string;
-  name: string;
-  cron_expr: string;
-  timezone: string;
-  prompt: string;
-  enabled: boolean;
-  next_run_at: Date | null;
-  last_run_at: Date | null;
-  run_count: number;
-  source: string;
-  updated_at: Date;
-  deferred_since: Date | null;
-}
+/** A schedule row as stored. */
+type StoredSchedule = WorkspaceScheduleEntity;
 
 async function stored(db: TestDatabase, workspaceId: string): Promise<StoredSchedule[]> {
   return db.query<StoredSchedule>(

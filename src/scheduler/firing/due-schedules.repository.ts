@@ -1,20 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Database, sql } from '../../database/database.service';
+import { WorkspaceEntity, WorkspaceScheduleEntity } from '../../database/entities';
 import { ClaimDecision, DueRow } from './claim-decision';
 import { RunRecord } from './run-record';
 
-interface DueDbRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  cron_expr: string;
-  timezone: string;
-  prompt: string;
-  deferred_since: Date | null;
-  active_tasks: number;
-  max_concurrent_tasks: number;
-  native_scheduler: boolean;
-}
+type DueDbRow = Pick<
+  WorkspaceScheduleEntity,
+  'id' | 'workspace_id' | 'name' | 'cron_expr' | 'timezone' | 'prompt' | 'deferred_since'
+> &
+  Pick<WorkspaceEntity, 'max_concurrent_tasks' | 'native_scheduler'> & {
+    /** COALESCEd to 0. */
+    active_tasks: number;
+  };
 
 /**
  * Due rows of live workspaces, oldest slot first. Rows another replica holds are skipped, and

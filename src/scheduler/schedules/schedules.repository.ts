@@ -1,24 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { Database, PgError, pgErrorCode, Queryable, sql } from '../../database/database.service';
+import { WorkspaceScheduleEntity } from '../../database/entities';
 
 /** A schedule as the list endpoint shows it (spec 05 §4.1). */
-export interface ScheduleRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  cron_expr: string;
-  timezone: string;
-  prompt: string;
-  enabled: boolean;
-  last_run_at: Date | null;
-  next_run_at: Date | null;
-  run_count: number;
-  last_status: string;
-  last_error: string;
-  source: string;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ScheduleRow = Pick<
+  WorkspaceScheduleEntity,
+  | 'id'
+  | 'workspace_id'
+  | 'name'
+  | 'cron_expr'
+  | 'timezone'
+  | 'prompt'
+  | 'enabled'
+  | 'last_run_at'
+  | 'next_run_at'
+  | 'run_count'
+  | 'source'
+  | 'created_at'
+  | 'updated_at'
+> & { last_status: string; last_error: string };
 
 /** What a peer may see of a schedule (spec 05 §4.7): no prompt, cron or zone. */
 export type ScheduleHealthRow = Pick<
