@@ -17,9 +17,11 @@ describe('GET /admin/liveness', () => {
 
     beforeAll(() => db.query('DELETE FROM workspace_auth_tokens'));
 
-    it('answers an empty map before any tick (open on a fresh install)', async () => {
+    it('answers before any tick with what reported at start: the cron loop (open on a fresh install)', async () => {
       const res = await app.http.get('/admin/liveness');
-      expect([res.status, res.text]).toEqual([200, '{"subsystems":{}}']);
+      expect(res.status).toBe(200);
+      // The scheduler reports live once its start-up repair is done (spec 05 §3.3).
+      expect(Object.keys(res.body.subsystems)).toEqual(['scheduler']);
     });
 
     it('reports each subsystem that has ticked, with its age in seconds', async () => {
@@ -33,6 +35,7 @@ describe('GET /admin/liveness', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         subsystems: {
+          scheduler: { last_tick_at: expect.any(String), seconds_ago: expect.any(Number) },
           probe: { last_tick_at: expect.any(String), seconds_ago: expect.any(Number) },
           'hibernation-monitor': {
             last_tick_at: earlier.toISOString(),
@@ -72,7 +75,8 @@ describe('GET /admin/liveness', () => {
       expect([wrong.status, wrong.body]).toEqual([401, { error: 'invalid admin auth token' }]);
 
       const admin = await app.http.withBearer(ADMIN_TOKEN).get('/admin/liveness');
-      expect([admin.status, admin.body]).toEqual([200, { subsystems: {} }]);
+      expect(admin.status).toBe(200);
+      expect(Object.keys(admin.body.subsystems)).toEqual(['scheduler']);
       const org = await app.http.withBearer(await insertOrgToken(db)).get('/admin/liveness');
       expect(org.status).toBe(200);
     });
