@@ -166,7 +166,7 @@ function schedulerSection(r, s) {
           fixed(2)(cron.dbStatementsTotalPerMessage),
         ],
         [
-          `POST /a2a, ${s.proxyConcurrency} in flight per replica: round trip`,
+          `${s.proxyMessagesPerRound} × POST /a2a, ${s.proxyConcurrency} in flight per replica`,
           fixed(0)(a2a.messagesPerSec),
           ...ms(a2a.latencyMs),
           fixed(0)(a2a.appCpuUsPerMessage),

@@ -58,6 +58,7 @@ const FULL = {
     leadMs: 1500,
     deadlineMs: 30_000,
     proxyConcurrency: 32,
+    proxyMessagesPerRound: 2000,
     rounds: 2,
   },
 };
@@ -67,7 +68,14 @@ const QUICK = {
   a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2 },
   streaming: { ...FULL.streaming, ttfbSamples: 4, largeStreamBytes: 4 * MIB, largeRounds: 1 },
   fanout: { ...FULL.fanout, clients: 20, eventsPerRound: 20, rounds: 2 },
-  scheduler: { ...FULL.scheduler, workspaces: 50, schedulesPerRound: 500, agents: 5, rounds: 1 },
+  scheduler: {
+    ...FULL.scheduler,
+    workspaces: 50,
+    schedulesPerRound: 500,
+    proxyMessagesPerRound: 200,
+    agents: 5,
+    rounds: 1,
+  },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */

@@ -19,13 +19,13 @@ const GIVE_UP_MS = 120_000;
  * two poll intervals after the last arrival, and against the rows' `run_count`). Lateness is
  * due time → arrival at the agent, so it includes the wait for the next poll.
  *
- * The comparison arm sends the same number of `message/send` calls through
+ * The comparison arm sends `proxyMessagesPerRound` `message/send` calls through
  * `POST /workspaces/:id/a2a` on the same two replicas (closed loop, `proxyConcurrency` per
- * replica): the path every fire takes, without the scheduler. cron / a2a is what claiming,
- * bookkeeping and events add per message.
+ * replica): the path every fire takes, without the scheduler. cron / a2a compares throughput
+ * and app CPU per message: what claiming and bookkeeping add, against what HTTP costs.
  */
 export async function schedulerBench({ scope, appOptions, databaseUrl, settings }) {
-  const { workspaces, schedulesPerRound, agents, pollIntervalMs, rounds } = settings;
+  const { workspaces, agents, pollIntervalMs, rounds } = settings;
   const arrivals = new ArrivalLog();
   const fleetAgents = await Promise.all(
     Array.from({ length: agents }, () =>
@@ -72,7 +72,7 @@ export async function schedulerBench({ scope, appOptions, databaseUrl, settings 
     const { result, byApp } = await measure(replicas, () =>
       runLoad({
         concurrency: settings.proxyConcurrency * pools.length,
-        total: schedulesPerRound,
+        total: settings.proxyMessagesPerRound,
         request: (i) =>
           send(pools[i % pools.length], {
             method: 'POST',
@@ -81,7 +81,9 @@ export async function schedulerBench({ scope, appOptions, databaseUrl, settings 
           }),
       }),
     );
-    if (arrivals.count(tag) !== schedulesPerRound) throw new Error(`${tag}: messages lost`);
+    if (arrivals.count(tag) !== settings.proxyMessagesPerRound) {
+      throw new Error(`${tag}: messages lost`);
+    }
     a2a.add(result, byApp);
   };
   // Warm-up of both paths (JIT, connections, prepared statements), not measured.
