@@ -30,6 +30,8 @@ export const LoopNames = {
   a2aQueueExpiry: 'a2a-queue-expiry',
   /** Event envelopes spilled past the NOTIFY limit pruned. */
   eventSpillPrune: 'event-spill-prune',
+  /** `active_tasks` of workspaces busy without any activity zeroed (spec 05 §3.8). */
+  phantomBusySweep: 'phantom-busy-sweep',
 } as const;
 
 export type LoopName = (typeof LoopNames)[keyof typeof LoopNames];

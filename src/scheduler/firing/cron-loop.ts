@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition } from '../../common/loops/background-loops';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { ClaimDecision, decideClaim, nextRunOrNull } from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
@@ -51,7 +52,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly clock: Clock,
   ) {
     this.definition = {
-      name: 'scheduler',
+      name: LoopNames.scheduler,
       intervalMs: config.schedulerPollIntervalMs,
       startup: () => this.repairMissingNextRuns(),
       tick: () => this.tick(),

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { DueSchedulesRepository } from './due-schedules.repository';
 
 export const PHANTOM_SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -23,7 +24,7 @@ export class PhantomBusySweep implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     void this.loops.start({
-      name: 'phantom-busy-sweep',
+      name: LoopNames.phantomBusySweep,
       intervalMs: PHANTOM_SWEEP_INTERVAL_MS,
       lockKey: LockKeys.phantomBusySweep,
       tick: () => this.sweep(),

@@ -55,7 +55,7 @@ export class SchedulesService {
     const prompt = withoutCarriageReturns(body.prompt);
     // Unlike the reference, a prompt of nothing but CRs is not stored empty.
     if (prompt === '') throw badRequest(REQUIRED);
-    checkText(body.name ?? '', prompt);
+    checkPromptSize(prompt);
     const timezone = body.timezone || 'UTC';
     const nextRunAt = this.nextRun(body.cron_expr, timezone);
 
@@ -84,7 +84,7 @@ export class SchedulesService {
   ): Promise<{ status: 'updated' }> {
     const prompt = body.prompt == null ? undefined : withoutCarriageReturns(body.prompt);
     if (prompt === '') throw badRequest('prompt must not be empty');
-    checkText(body.name ?? '', prompt ?? '');
+    checkPromptSize(prompt ?? '');
     const scheduleId = parseUuid(rawScheduleId);
     if (!scheduleId) throw notFound(NOT_FOUND);
 
@@ -183,12 +183,8 @@ function withoutCarriageReturns(prompt: string): string {
   return prompt.replaceAll('\r', '');
 }
 
-function checkText(name: string, prompt: string): void {
+function checkPromptSize(prompt: string): void {
   if (Buffer.byteLength(prompt, 'utf8') > MAX_PROMPT_BYTES) {
     throw badRequest(`prompt is too long (at most ${MAX_PROMPT_BYTES} bytes)`);
-  }
-  // PostgreSQL text cannot hold NUL: without this check the insert fails with a 500.
-  if (name.includes('\0') || prompt.includes('\0')) {
-    throw badRequest('name and prompt must not contain NUL characters');
   }
 }
