@@ -39,6 +39,13 @@ export class AppConfig {
   readonly activityCleanupIntervalMs!: number;
   readonly schedulerPollIntervalMs!: number;
 
+  /** Default host directory for `/workspace` (spec 04 §2.3); empty: a named volume. */
+  readonly workspaceDir!: string;
+  /** Injected with the workspace's awareness namespace when non-empty (spec 04 §2.2). */
+  readonly awarenessUrl!: string;
+  readonly docker!: DockerSettings;
+  readonly controlPlane!: ControlPlaneSettings;
+
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
   }
@@ -71,6 +78,34 @@ export type AppConfigValues = Omit<
   AppConfig,
   'isDevEnvironment' | 'isProductionEnvironment' | 'devModeFailOpen' | 'sameOriginCanvasEnabled'
 >;
+
+/** Memory and CPU caps of one tier (spec 04 §2.4). */
+export interface TierLimit {
+  readonly memoryMb: number;
+  readonly cpuShares: number;
+}
+
+/** What the Docker provisioner needs from the environment (spec 04 §1–§2, §12). */
+export interface DockerSettings {
+  /** `host`, or the bridge network workspaces join. */
+  readonly network: string;
+  /** Image prefix, without a trailing `/`. */
+  readonly imageRegistry: string;
+  /** MOLECULE_IMAGE_PLATFORM as given; `undefined` when absent (auto-detected). */
+  readonly imagePlatform: string | undefined;
+  readonly tierLimits: Readonly<Record<2 | 3 | 4, TierLimit>>;
+  /** Optional `molecule.platform.scope` label value; empty: no scope (every managed object). */
+  readonly scope: string;
+  /** MOLECULE_IN_DOCKER; `undefined` when unset or unreadable (then `/.dockerenv` decides). */
+  readonly platformInContainer: boolean | undefined;
+}
+
+/** The control-plane provisioner's endpoint and credentials (spec 04 §3.1). */
+export interface ControlPlaneSettings {
+  readonly baseUrl: string;
+  readonly sharedSecret: string;
+  readonly adminApiKey: string;
+}
 
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:3000', 'http://localhost:3001'];
 

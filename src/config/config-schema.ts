@@ -146,4 +146,101 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     meaning:
       'How often each replica looks for due cron schedules. A due schedule fires at most this late.',
   },
+  {
+    name: 'WORKSPACE_NETWORK',
+    defaultText: 'molecule-monorepo-net',
+    meaning:
+      'Docker network of workspace containers. A bridge network name (created when missing; the container gets its name as alias and 8000/tcp published on 127.0.0.1), or "host": host networking, each workspace on its own free loopback port (A2A_PORT and a2a.port in config.yaml), URL http://127.0.0.1:<port>. The Docker client itself reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.',
+  },
+  {
+    name: 'MOLECULE_IMAGE_REGISTRY',
+    defaultText: 'ghcr.io/molecule-ai',
+    meaning: 'Workspace image prefix: <prefix>/workspace-template-<runtime>:latest.',
+  },
+  {
+    name: 'MOLECULE_IMAGE_PLATFORM',
+    defaultText: '',
+    meaning:
+      'os/arch forced on image pulls and container creates. Present but empty (as here) forces nothing; absent: linux/amd64 on Apple Silicon, the daemon default elsewhere.',
+  },
+  {
+    name: 'MOLECULE_DOCKER_SCOPE',
+    defaultText: '',
+    meaning:
+      'Optional. When set, containers and volumes also carry molecule.platform.scope=<value> and every Docker list and sweep sees only that scope, so several platforms can share one engine.',
+  },
+  {
+    name: 'MOLECULE_IN_DOCKER',
+    defaultText: '',
+    meaning:
+      'Whether this server runs in a container (boolean; unset: presence of /.dockerenv). In a container on a bridge network, the A2A proxy reaches 127.0.0.1 workspace URLs as http://ws-<id12>:8000.',
+  },
+  {
+    name: 'TIER2_MEMORY_MB',
+    defaultText: '512',
+    meaning: 'Memory cap (MiB) of tier-2 workspace containers.',
+  },
+  {
+    name: 'TIER2_CPU_SHARES',
+    defaultText: '1024',
+    meaning: 'CPU cap of tier-2 containers in shares (1024 = one CPU, applied as NanoCPUs).',
+  },
+  {
+    name: 'TIER3_MEMORY_MB',
+    defaultText: '2048',
+    meaning: 'Memory cap (MiB) of tier-3 containers.',
+  },
+  {
+    name: 'TIER3_CPU_SHARES',
+    defaultText: '2048',
+    meaning: 'CPU cap of tier-3 containers in shares.',
+  },
+  {
+    name: 'TIER4_MEMORY_MB',
+    defaultText: '4096',
+    meaning: 'Memory cap (MiB) of tier-4 containers.',
+  },
+  {
+    name: 'TIER4_CPU_SHARES',
+    defaultText: '4096',
+    meaning: 'CPU cap of tier-4 containers in shares.',
+  },
+  {
+    name: 'WORKSPACE_DIR',
+    defaultText: '',
+    meaning:
+      'Default host directory mounted at /workspace when neither the request nor the workspace row names one. Unset: a named volume per workspace.',
+  },
+  {
+    name: 'AWARENESS_URL',
+    defaultText: '',
+    meaning: 'Injected into containers with AWARENESS_NAMESPACE (workspace:<id>) when set.',
+  },
+  {
+    name: 'CP_PROVISION_URL',
+    defaultText: '',
+    meaning:
+      'Control-plane base URL for workspace instances (SaaS, MOLECULE_ORG_ID set). Unset: MOLECULE_CP_URL, else https://api.moleculesai.app.',
+  },
+  {
+    name: 'MOLECULE_CP_URL',
+    defaultText: '',
+    meaning: 'Control-plane base URL, used when CP_PROVISION_URL is unset.',
+  },
+  {
+    name: 'MOLECULE_CP_SHARED_SECRET',
+    defaultText: '',
+    meaning: "Bearer for the control plane's /cp/workspaces/* routes.",
+  },
+  {
+    name: 'PROVISION_SHARED_SECRET',
+    defaultText: '',
+    meaning: 'Used when MOLECULE_CP_SHARED_SECRET is unset.',
+  },
+  {
+    name: 'CP_ADMIN_API_TOKEN',
+    defaultText: '',
+    meaning:
+      "Bearer for the control plane's /cp/admin/* routes (console output). Unset: the provision shared secret.",
+  },
 ];

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AppConfig, resolveDataDir } from './app-config';
+import { AppConfig, ControlPlaneSettings, resolveDataDir } from './app-config';
 
 /** A value the loader could not use: reported at boot with the default it applied. */
 export interface ConfigWarning {
@@ -58,6 +58,21 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     return value;
   };
 
+  const tierLimit = (tier: number, memoryMb: number, cpuShares: number) => ({
+    memoryMb: positiveInt(`TIER${tier}_MEMORY_MB`, memoryMb),
+    cpuShares: positiveInt(`TIER${tier}_CPU_SHARES`, cpuShares),
+  });
+
+  /** Go's strconv.ParseBool; anything else is reported and read as unset. */
+  const goBool = (name: string): boolean | undefined => {
+    const raw = read(name).trim();
+    if (raw === '') return undefined;
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
+    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
+    warnings.push({ name, value: raw, applied: 'unset', reason: 'must be a boolean' });
+    return undefined;
+  };
+
   const corsRaw = env.CORS_ORIGINS;
   const corsOriginsSet = corsRaw !== undefined && corsRaw.trim() !== '';
   const port = positiveInt('PORT', 8080, 65535);
@@ -96,8 +111,38 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
       positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000,
     ),
     schedulerPollIntervalMs: positiveInt('SCHEDULER_POLL_INTERVAL_MS', 30_000),
+    workspaceDir: read('WORKSPACE_DIR').trim(),
+    awarenessUrl: read('AWARENESS_URL').trim(),
+    docker: {
+      network: read('WORKSPACE_NETWORK').trim() || 'molecule-monorepo-net',
+      imageRegistry:
+        read('MOLECULE_IMAGE_REGISTRY').trim().replace(/\/+$/, '') || 'ghcr.io/molecule-ai',
+      imagePlatform: env.MOLECULE_IMAGE_PLATFORM?.trim(),
+      tierLimits: {
+        2: tierLimit(2, 512, 1024),
+        3: tierLimit(3, 2048, 2048),
+        4: tierLimit(4, 4096, 4096),
+      },
+      scope: read('MOLECULE_DOCKER_SCOPE').trim(),
+      platformInContainer: goBool('MOLECULE_IN_DOCKER'),
+    },
+    controlPlane: controlPlane(read),
   });
   return { config, warnings };
+}
+
+const DEFAULT_CP_URL = 'https://api.moleculesai.app';
+
+/** First non-empty source wins for each setting (spec 04 §3.1). */
+function controlPlane(read: (name: string) => string): ControlPlaneSettings {
+  const first = (...names: string[]) =>
+    names.map((n) => read(n).trim()).find((v) => v !== '') ?? '';
+  const sharedSecret = first('MOLECULE_CP_SHARED_SECRET', 'PROVISION_SHARED_SECRET');
+  return {
+    baseUrl: (first('CP_PROVISION_URL', 'MOLECULE_CP_URL') || DEFAULT_CP_URL).replace(/\/+$/, ''),
+    sharedSecret,
+    adminApiKey: first('CP_ADMIN_API_TOKEN') || sharedSecret,
+  };
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
