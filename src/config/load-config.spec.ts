@@ -87,6 +87,95 @@ describe('loadConfig', () => {
     expect(config.corsOriginsSet).toBe(true);
   });
 
+  describe('compute settings', () => {
+    it('defaults to the reference’s Docker setup and control-plane URL', () => {
+      const { config, warnings } = loadConfig({});
+      expect(config.docker).toEqual({
+        network: 'molecule-monorepo-net',
+        imageRegistry: 'ghcr.io/molecule-ai',
+        imagePlatform: undefined,
+        tierLimits: {
+          2: { memoryMb: 512, cpuShares: 1024 },
+          3: { memoryMb: 2048, cpuShares: 2048 },
+          4: { memoryMb: 4096, cpuShares: 4096 },
+        },
+        scope: '',
+        platformInContainer: undefined,
+      });
+      expect(config.controlPlane).toEqual({
+        baseUrl: 'https://api.moleculesai.app',
+        sharedSecret: '',
+        adminApiKey: '',
+      });
+      expect(config.workspaceDir).toBe('');
+      expect(config.awarenessUrl).toBe('');
+      expect(warnings).toEqual([]);
+    });
+
+    it('reads the Docker variables', () => {
+      const { config } = loadConfig({
+        WORKSPACE_NETWORK: 'host',
+        MOLECULE_IMAGE_REGISTRY: 'registry.local/team/',
+        MOLECULE_IMAGE_PLATFORM: '',
+        TIER3_MEMORY_MB: '8192',
+        TIER3_CPU_SHARES: '4096',
+        MOLECULE_DOCKER_SCOPE: ' run-7 ',
+        MOLECULE_IN_DOCKER: 'T',
+        WORKSPACE_DIR: '/srv/ws',
+        AWARENESS_URL: 'http://awareness:9000',
+      });
+      expect(config.docker).toMatchObject({
+        network: 'host',
+        imageRegistry: 'registry.local/team',
+        imagePlatform: '', // present but empty: force nothing
+        scope: 'run-7',
+        platformInContainer: true,
+      });
+      expect(config.docker.tierLimits[3]).toEqual({ memoryMb: 8192, cpuShares: 4096 });
+      expect(config.workspaceDir).toBe('/srv/ws');
+      expect(config.awarenessUrl).toBe('http://awareness:9000');
+    });
+
+    it('a tier cap that is not a positive integer keeps its default, with a warning', () => {
+      const { config, warnings } = loadConfig({ TIER2_MEMORY_MB: 'lots', TIER4_CPU_SHARES: '0' });
+      expect(config.docker.tierLimits[2].memoryMb).toBe(512);
+      expect(config.docker.tierLimits[4].cpuShares).toBe(4096);
+      expect(warnings.map((w) => w.name)).toEqual(['TIER2_MEMORY_MB', 'TIER4_CPU_SHARES']);
+    });
+
+    it('an unreadable MOLECULE_IN_DOCKER is reported and left to the /.dockerenv check', () => {
+      const { config, warnings } = loadConfig({ MOLECULE_IN_DOCKER: 'yes' });
+      expect(config.docker.platformInContainer).toBeUndefined();
+      expect(warnings[0]).toMatchObject({ name: 'MOLECULE_IN_DOCKER', applied: 'unset' });
+    });
+
+    it('control plane: first non-empty source wins for each setting', () => {
+      expect(
+        loadConfig({
+          CP_PROVISION_URL: 'https://cp.example/',
+          MOLECULE_CP_URL: 'https://other.example',
+          PROVISION_SHARED_SECRET: 'fallback-secret',
+        }).config.controlPlane,
+      ).toEqual({
+        baseUrl: 'https://cp.example',
+        sharedSecret: 'fallback-secret',
+        adminApiKey: 'fallback-secret',
+      });
+      expect(
+        loadConfig({
+          MOLECULE_CP_URL: 'https://other.example',
+          MOLECULE_CP_SHARED_SECRET: 'primary',
+          PROVISION_SHARED_SECRET: 'fallback-secret',
+          CP_ADMIN_API_TOKEN: 'admin-key',
+        }).config.controlPlane,
+      ).toEqual({
+        baseUrl: 'https://other.example',
+        sharedSecret: 'primary',
+        adminApiKey: 'admin-key',
+      });
+    });
+  });
+
   describe('derived predicates', () => {
     it.each([
       ['development', true],

@@ -1,9 +1,10 @@
 import { CPProvisioner, Provisioner } from './provisioner.port';
 
 /**
- * The compute backends this instance has. Production wiring picks from config:
- * `MOLECULE_ORG_ID` set → control plane; otherwise Docker when reachable; otherwise none,
- * and provisioning fails with a clear status instead of pretending.
+ * The compute backends this instance has (`selectComputeBackends`): `MOLECULE_ORG_ID` set →
+ * control plane; otherwise Docker (whose engine may come up later: `docker.ping()` says
+ * whether it answers now); none when the chosen adapter cannot be built, and provisioning
+ * fails with a clear status instead of pretending.
  */
 export class ComputeBackends {
   constructor(

@@ -1,11 +1,13 @@
 import { Abstract, INestApplication, Type } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { APP_OPTIONS, configureApp, createApp } from '../../src/app.factory';
+import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
+import { ComputeBackends } from '../../src/provisioner/compute-backends';
+import { COMPUTE_BACKENDS_PROVIDER } from '../../src/provisioner/provisioner.module';
 import { HttpClient } from './http-client';
 import { TestDatabase } from './test-database';
 
@@ -18,32 +20,54 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A port replaced for one test app (e.g. `{ provide: Clock, useValue: new FakeClock() }`). */
-export interface ProviderOverride {
-  readonly provide: Type<unknown> | Abstract<unknown>;
-  readonly useValue: unknown;
-}
+/**
+ * A port replaced for one test app (e.g. `{ provide: Clock, useValue: new FakeClock() }`), or
+ * built by a factory (e.g. `CONFIGURED_COMPUTE`).
+ */
+export type ProviderOverride =
+  | { readonly provide: Type<unknown> | Abstract<unknown>; readonly useValue: unknown }
+  | {
+      readonly provide: Type<unknown> | Abstract<unknown>;
+      readonly useFactory: (...args: never[]) => unknown;
+      readonly inject?: (Type<unknown> | Abstract<unknown>)[];
+    };
+
+/** Test apps drive no compute unless a test says so: no container is ever started by accident. */
+const NO_COMPUTE: ProviderOverride = {
+  provide: ComputeBackends,
+  useValue: new ComputeBackends(null, null),
+};
 
 /**
- * Boots the whole application on a random 127.0.0.1 port against `databaseUrl`, optionally
- * with some providers (ports) replaced.
+ * The compute backends production would select from the app's env (a real Docker engine,
+ * or the control plane with `MOLECULE_ORG_ID`): for tests of the real adapters.
+ */
+export const CONFIGURED_COMPUTE: ProviderOverride = COMPUTE_BACKENDS_PROVIDER;
+
+/**
+ * Boots the whole application on a free 127.0.0.1 port against `databaseUrl`, optionally
+ * with some providers (ports) replaced. `PLATFORM_URL` defaults to the app's own address, so
+ * a workspace container on the host network can register with it.
  */
 export async function startTestApp(
   databaseUrl: string,
   env: Record<string, string> = {},
   overrides: readonly ProviderOverride[] = [],
 ): Promise<TestApp> {
+  const port = await freePort();
   const { config } = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Every test request comes from 127.0.0.1; suites that test the limiter set their own.
     RATE_LIMIT: '1000000',
+    PLATFORM_URL: `http://127.0.0.1:${port}`,
     ...env,
     DATABASE_URL: databaseUrl,
   });
-  const app =
-    overrides.length === 0 ? await createApp(config) : await createOverriddenApp(config, overrides);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const withCompute = overrides.some((o) => o.provide === ComputeBackends)
+    ? overrides
+    : [...overrides, NO_COMPUTE];
+  const app = await createOverriddenApp(config, withCompute);
+  await app.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     app,
@@ -58,7 +82,13 @@ export async function startTestApp(
 
 async function createOverriddenApp(config: AppConfig, overrides: readonly ProviderOverride[]) {
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
-  for (const o of overrides) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  for (const o of overrides) {
+    const override = builder.overrideProvider(o.provide);
+    builder =
+      'useValue' in o
+        ? override.useValue(o.useValue)
+        : override.useFactory({ factory: o.useFactory, inject: o.inject ?? [] });
+  }
   const moduleRef = await builder.compile();
   return configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
 }
@@ -96,4 +126,16 @@ export function useTestApp(
     get: (token) => must().get(token),
     close: () => must().close(),
   };
+}
+
+/** A port nothing listens on right now (the app listens on it next). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

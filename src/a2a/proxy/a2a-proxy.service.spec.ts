@@ -7,6 +7,11 @@ import { WorkspaceAccess } from '../../registry/access/workspace-access';
 import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { createUnit, quietLogs, UnitUnderTest } from '../../../test/support/unit';
+import {
+  BridgeNetworkUrl,
+  StoredUrl,
+  WorkspaceUrlRewrite,
+} from '../../provisioner/workspace-url-rewrite';
 import { A2AProxyService } from './a2a-proxy.service';
 import { AgentTransport, RequestConstructionError } from './agent-transport';
 import { BusyTarget } from './busy-target';
@@ -54,6 +59,7 @@ describe('A2AProxyService', () => {
       { provide: Clock, useValue: new FakeClock() },
       { provide: EventBus, useValue: new EventBus() },
       { provide: RuntimeOverrides, useValue: new RuntimeOverrides() },
+      { provide: WorkspaceUrlRewrite, useValue: new StoredUrl() },
     ]);
     unit.mock(ProxyTargetRepository).target.mockResolvedValue(online);
     unit.mock(UrlVerdicts).check.mockResolvedValue({ ok: true });
@@ -88,6 +94,25 @@ describe('A2AProxyService', () => {
     unit.mock(UrlVerdicts).check.mockResolvedValue({ ok: true });
     expect(json(await proxy({ body: '{nope' }))).toEqual({ error: 'invalid JSON' });
     expect(unit.mock(AgentTransport).post).not.toHaveBeenCalled();
+  });
+
+  it('reaches the agent at the URL the platform rewrites the stored one to', async () => {
+    const rewrite = new BridgeNetworkUrl();
+    jest
+      .spyOn(unit.sut['urls'], 'forPlatform')
+      .mockImplementation((id, url) => rewrite.forPlatform(id, url));
+    unit.mock(ProxyTargetRepository).target.mockResolvedValue({
+      ...online,
+      url: 'http://127.0.0.1:40123/a2a',
+    });
+    await proxy();
+    const inContainer = `http://ws-${TARGET.slice(0, 12)}:8000`;
+    expect(unit.mock(UrlVerdicts).check).toHaveBeenCalledWith(inContainer);
+    expect(unit.mock(AgentTransport).post).toHaveBeenCalledWith(
+      inContainer,
+      expect.any(Buffer),
+      expect.anything(),
+    );
   });
 
   it('relays a 2xx JSON reply verbatim and records it as delivered', async () => {

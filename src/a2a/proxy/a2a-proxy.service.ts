@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { statusText } from '../../common/http/status-text';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
+import { WorkspaceUrlRewrite } from '../../provisioner/workspace-url-rewrite';
 import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { WorkspaceAccess } from '../../registry/access/workspace-access';
 import { RestartRequests } from '../../workspaces/lifecycle/restart-requests';
@@ -52,6 +53,7 @@ export class A2AProxyService {
     private readonly busy: BusyTarget,
     private readonly streams: ReplyStreams,
     private readonly effects: ProxySideEffects,
+    private readonly urls: WorkspaceUrlRewrite,
   ) {}
 
   async proxy(req: ProxyRequest): Promise<ProxyResult> {
@@ -74,8 +76,10 @@ export class A2AProxyService {
     }
     if (!target) return errorResult(404, 'workspace not found');
     if (!target.url) return this.noUrl(targetId, target);
+    // The stored URL is the host's view; a platform in a container may reach it otherwise.
+    const url = this.urls.forPlatform(targetId, target.url);
 
-    const verdict = await this.urlVerdicts.check(target.url);
+    const verdict = await this.urlVerdicts.check(url);
     if (!verdict.ok) {
       this.logger.warn(
         { targetId, reason: verdict.reason },
@@ -88,7 +92,7 @@ export class A2AProxyService {
     if (!normalized.ok) return errorResult(400, 'invalid JSON');
     return this.forward({
       req,
-      target,
+      target: { ...target, url },
       request: normalized.request,
       method: normalized.method,
       startedAt: this.now(),

@@ -32,9 +32,9 @@ export class ProvisioningService {
   /** Resolves to the status the workspace really has once the request was handed over. */
   async provisionNew(request: ProvisionRequest): Promise<'provisioning' | 'failed'> {
     if (this.backends.any) {
-      // Both adapters (Docker, control plane) are wired by the provisioner module, which
-      // does not ship one yet; `ComputeBackends.any` is false in every build until it does.
-      throw new Error('compute backend present but no provisioning flow is wired for it');
+      // The adapters are wired; the flow that drives them (the lifecycle reconciler) is not
+      // yet. Until it is, creation fails as honestly as without a backend.
+      this.logger.error({ workspaceId: request.workspaceId }, 'no provisioning flow wired yet');
     }
     const { workspaceId, name, runtime, tier, template } = request;
     await this.workspaces.markProvisionFailed(workspaceId, NO_BACKEND_SAMPLE_ERROR, {

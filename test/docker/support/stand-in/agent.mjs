@@ -3,7 +3,10 @@
  * The stand-in workspace agent baked into the test image (plain Node, no dependencies). It
  * behaves as the Python runtime does towards the platform:
  *  - reads /configs/config.yaml `a2a.port` (or A2A_PORT; default 8000) and /configs/.auth_token;
- *  - registers once against PLATFORM_URL as http://127.0.0.1:<port> with the token;
+ *  - registers once against PLATFORM_URL with the token, as http://localhost:<port> (the
+ *    registration guard refuses loopback IP literals and lets `localhost` through by name; the
+ *    platform keeps the provisioner's http://127.0.0.1:<port> as the workspace URL;
+ *    STAND_IN_REGISTER_URL overrides it);
  *  - heartbeats every HEARTBEAT_INTERVAL_MS (env) or `heartbeat_interval_ms` (config.yaml),
  *    default 30000;
  *  - answers A2A message/send (JSON-RPC or the runtime's short envelope) with
@@ -69,7 +72,7 @@ const heartbeatMs =
 const ingestEnabled =
   process.env.STAND_IN_INGEST === '1' || String(config.stand_in_ingest) === 'true';
 let token = (readText('.auth_token') || '').trim();
-const selfUrl = `http://127.0.0.1:${port}`;
+const selfUrl = process.env.STAND_IN_REGISTER_URL || `http://localhost:${port}`;
 
 function card() {
   return {
@@ -102,7 +105,7 @@ async function register() {
       url: selfUrl,
       agent_card: card(),
     });
-    log('registered', { status: res.status });
+    log('registered', { status: res.status, body: res.status === 200 ? undefined : res.text });
     if (res.status === 200) {
       const body = JSON.parse(res.text);
       if (body.auth_token) {
