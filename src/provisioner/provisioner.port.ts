@@ -44,7 +44,10 @@ export abstract class Provisioner {
   abstract stop(workspaceId: string): Promise<void>;
   /** `true` on inspection errors: transient trouble must never look like a dead container. */
   abstract isRunning(workspaceId: string): Promise<boolean>;
-  /** Removes the config volume (and the claude-code session volume). */
+  /**
+   * Removes the workspace's volumes: config (an error when it cannot go, e.g. still in use),
+   * then the claude-code session and `/workspace` volumes (best effort).
+   */
   abstract removeVolume(workspaceId: string): Promise<void>;
   /** Id prefixes of every container named `ws-*`, running or stopped (spec 04 §2.6). */
   abstract listWorkspaceContainerIdPrefixes(): Promise<string[]>;

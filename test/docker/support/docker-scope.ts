@@ -17,10 +17,43 @@ export interface DockerScope {
  * containers. Everything in the scope is removed after the file, whether its tests passed.
  */
 export function useDockerScope(): DockerScope {
-  const scope = `test-${randomBytes(6).toString('hex')}`;
+  const scope = `${TEST_SCOPE_PREFIX}${randomBytes(6).toString('hex')}`;
   const cleanup = () => removeScope(scope);
+  beforeAll(removeAbandonedScopes);
   afterAll(cleanup);
   return { scope, env: { MOLECULE_DOCKER_SCOPE: scope }, cleanup };
+}
+
+const TEST_SCOPE_PREFIX = 'test-';
+/** Test runs are minutes long: objects of a test scope this old were left by a killed run. */
+const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+
+/** Removes what killed test runs left behind (any `test-` scope, hours old). */
+export async function removeAbandonedScopes(): Promise<void> {
+  const docker = testDocker();
+  const filters = JSON.stringify({ label: [SCOPE_LABEL] });
+  const cutoff = Date.now() - ABANDONED_AFTER_MS;
+  const isTestScope = (labels: Record<string, string> | undefined) =>
+    labels?.[SCOPE_LABEL]?.startsWith(TEST_SCOPE_PREFIX) === true;
+  const containers = await docker.listContainers({ all: true, filters });
+  for (const c of containers) {
+    if (isTestScope(c.Labels) && c.Created * 1000 < cutoff) {
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const v of Volumes ?? []) {
+    const created = Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '');
+    if (isTestScope(v.Labels) && created < cutoff) {
+      await docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
 }
 
 export async function removeScope(scope: string): Promise<void> {
