@@ -18,6 +18,7 @@ import {
   configsTreeAt,
   removeScope,
   describeDocker,
+  fetchWhenListening,
   ensureStandInImage,
   TEST_IMAGE_REGISTRY,
   testDocker,
@@ -134,7 +135,7 @@ describeDocker('DockerProvisioner against a real engine', () => {
       });
 
       // The agent read its port from there and listens on loopback.
-      const health = await fetchEventually(`${url}/health`);
+      const health = await fetchWhenListening(`${url}/health`);
       expect(health.status).toBe(200);
     });
 
@@ -438,17 +439,4 @@ function tarOf(files: Record<string, string>): Readable {
   for (const [name, content] of Object.entries(files)) pack.entry({ name, mode: 0o644 }, content);
   pack.finalize();
   return pack as unknown as Readable;
-}
-
-/** The agent needs a moment to start listening after the container starts. */
-async function fetchEventually(url: string): Promise<Response> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { SystemClock } from '../../src/common/clock/clock';
 import { DockerProvisioner } from '../../src/provisioner/docker/docker-provisioner';
 import { quietLogs } from '../support/unit';
-import { describeDocker, ensureStandInImage, testDocker, useDockerScope } from './support';
+import {
+  describeDocker,
+  ensureStandInImage,
+  fetchWhenListening,
+  testDocker,
+  useDockerScope,
+} from './support';
 
 describeDocker('the stand-in agent image', () => {
   quietLogs();
@@ -36,7 +42,7 @@ describeDocker('the stand-in agent image', () => {
   const upload = (url: string, bearer: string) => {
     const form = new FormData();
     form.append('files', new Blob(['hello file']), 'my report.txt');
-    return fetchEventually(`${url}/internal/chat/uploads/ingest`, {
+    return fetchWhenListening(`${url}/internal/chat/uploads/ingest`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${bearer}` },
       body: form,
@@ -85,16 +91,3 @@ describeDocker('the stand-in agent image', () => {
     expect((await upload(without, 'inbound-secret')).status).toBe(404);
   }, 120_000);
 });
-
-/** The agent needs a moment to listen after its container starts. */
-async function fetchEventually(url: string, init: RequestInit): Promise<Response> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await fetch(url, init);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}

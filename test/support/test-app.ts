@@ -1,5 +1,4 @@
 import { Abstract, INestApplication, Type } from '@nestjs/common';
-import * as net from 'node:net';
 import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_OPTIONS, configureApp } from '../../src/app.factory';
@@ -7,6 +6,7 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { ComputeBackends } from '../../src/provisioner/compute-backends';
+import { freeLoopbackPort } from '../../src/provisioner/docker/loopback-ports';
 import { COMPUTE_BACKENDS_PROVIDER } from '../../src/provisioner/provisioner.module';
 import { HttpClient } from './http-client';
 import { TestDatabase } from './test-database';
@@ -54,7 +54,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   overrides: readonly ProviderOverride[] = [],
 ): Promise<TestApp> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const { config } = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Every test request comes from 127.0.0.1; suites that test the limiter set their own.
@@ -126,16 +126,4 @@ export function useTestApp(
     get: (token) => must().get(token),
     close: () => must().close(),
   };
-}
-
-/** A port nothing listens on right now (the app listens on it next). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { freeLoopbackPort } from '../../src/provisioner/docker/loopback-ports';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, runMigrations } from '../../src/database/data-source';
@@ -26,7 +26,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     fs.chmodSync(dataDir, 0o755);
     embedded = new EmbeddedPostgresServer({
       dataDir: path.join(dataDir, 'cluster'),
-      port: await freePort(),
+      port: await freeLoopbackPort(),
     });
     adminUrl = await embedded.start();
   }
@@ -61,16 +61,5 @@ async function dropDatabasesLike(adminUrl: string, templateName: string): Promis
     );
     for (const { datname } of rows)
       await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -24,7 +24,8 @@ export class LoopbackPorts {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A 127.0.0.1 port nothing listens on right now. */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

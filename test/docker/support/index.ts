@@ -10,3 +10,4 @@ export {
 export type { StandInImages, StandInOptions } from './stand-in-image';
 export { configsTree, configsTreeAt } from './configs-tree';
 export type { TreeEntry } from './configs-tree';
+export { fetchWhenListening } from './fetch-when-listening';
