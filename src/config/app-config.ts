@@ -32,6 +32,15 @@ export class AppConfig {
   readonly configsDir!: string;
   readonly secretsEncryptionKey!: string;
 
+  /** The plugin registry (`GET /plugins`, `local://`): PLUGINS_DIR or discovered (spec 05 §7.6). */
+  readonly pluginsDir!: string;
+  readonly pluginAllowUnpinned!: boolean;
+  readonly pluginInstallBodyMaxBytes!: number;
+  readonly pluginInstallFetchTimeoutMs!: number;
+  readonly pluginInstallMaxDirBytes!: number;
+  /** No trailing slash. */
+  readonly pluginGithubApiUrl!: string;
+
   readonly a2aIdleTimeoutMs!: number;
   readonly livenessTtlSeconds!: number;
   readonly livenessSweepIntervalMs!: number;

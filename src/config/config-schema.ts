@@ -114,6 +114,41 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       '32-byte AES-256-GCM key for secrets at rest, base64 or raw. Unset: secrets are stored as plaintext.',
   },
   {
+    name: 'PLUGINS_DIR',
+    defaultText: '',
+    meaning:
+      'Plugin registry served by GET /plugins and the local:// source. Default: the first of <CONFIGS_DIR>/../plugins, ../plugins, plugins holding a plugin directory.',
+  },
+  {
+    name: 'PLUGIN_ALLOW_UNPINNED',
+    defaultText: '',
+    meaning:
+      'Exactly "true" allows github://owner/repo sources without a #ref; otherwise a tag or commit is required.',
+  },
+  {
+    name: 'PLUGIN_INSTALL_BODY_MAX_BYTES',
+    defaultText: '65536',
+    meaning: 'Largest plugin install request body, in bytes. Non-positive or invalid: 65536.',
+  },
+  {
+    name: 'PLUGIN_INSTALL_FETCH_TIMEOUT',
+    defaultText: '5m',
+    meaning:
+      'Deadline for fetching a plugin on install or download, as a Go duration (30s, 5m, 1h30m). Non-positive or invalid: 5m.',
+  },
+  {
+    name: 'PLUGIN_INSTALL_MAX_DIR_BYTES',
+    defaultText: '104857600',
+    meaning:
+      'Largest staged plugin tree (and unpacked GitHub archive), in bytes. Non-positive or invalid: 104857600.',
+  },
+  {
+    name: 'PLUGIN_GITHUB_API_URL',
+    defaultText: 'https://api.github.com',
+    meaning:
+      'Base URL of the GitHub API the github:// plugin source downloads repository tarballs from.',
+  },
+  {
     name: 'A2A_IDLE_TIMEOUT_SECONDS',
     defaultText: '300',
     meaning:

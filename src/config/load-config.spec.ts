@@ -198,6 +198,61 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('plugin settings', () => {
+    it('defaults to the spec 05 §8 values', () => {
+      const { config, warnings } = loadConfig({ CONFIGS_DIR: '/srv/templates' }, '/srv/app');
+      expect(warnings).toEqual([]);
+      expect(config.pluginsDir).toBe('/srv/plugins');
+      expect(config.pluginAllowUnpinned).toBe(false);
+      expect(config.pluginInstallBodyMaxBytes).toBe(65_536);
+      expect(config.pluginInstallFetchTimeoutMs).toBe(300_000);
+      expect(config.pluginInstallMaxDirBytes).toBe(104_857_600);
+      expect(config.pluginGithubApiUrl).toBe('https://api.github.com');
+    });
+
+    it('reads explicit values', () => {
+      const { config, warnings } = loadConfig(
+        {
+          PLUGINS_DIR: 'registry',
+          PLUGIN_ALLOW_UNPINNED: 'true',
+          PLUGIN_INSTALL_BODY_MAX_BYTES: '1024',
+          PLUGIN_INSTALL_FETCH_TIMEOUT: '1m30s',
+          PLUGIN_INSTALL_MAX_DIR_BYTES: '2048',
+          PLUGIN_GITHUB_API_URL: 'http://127.0.0.1:9/api/',
+        },
+        '/srv/app',
+      );
+      expect(warnings).toEqual([]);
+      expect(config.pluginsDir).toBe('/srv/app/registry');
+      expect(config.pluginAllowUnpinned).toBe(true);
+      expect(config.pluginInstallBodyMaxBytes).toBe(1024);
+      expect(config.pluginInstallFetchTimeoutMs).toBe(90_000);
+      expect(config.pluginInstallMaxDirBytes).toBe(2048);
+      expect(config.pluginGithubApiUrl).toBe('http://127.0.0.1:9/api');
+    });
+
+    it.each([['TRUE'], ['1'], ['yes']])('only exactly "true" allows unpinned sources (%p)', (v) => {
+      expect(loadConfig({ PLUGIN_ALLOW_UNPINNED: v }).config.pluginAllowUnpinned).toBe(false);
+    });
+
+    it.each([['5'], ['-1m'], ['0'], ['soon']])(
+      'reports PLUGIN_INSTALL_FETCH_TIMEOUT=%p with 5m applied',
+      (bad) => {
+        const { config, warnings } = loadConfig({ PLUGIN_INSTALL_FETCH_TIMEOUT: bad });
+        expect(config.pluginInstallFetchTimeoutMs).toBe(300_000);
+        expect(warnings).toEqual([
+          expect.objectContaining({ name: 'PLUGIN_INSTALL_FETCH_TIMEOUT', applied: '5m' }),
+        ]);
+      },
+    );
+
+    it('reports a non-positive size limit with the default applied', () => {
+      const { config, warnings } = loadConfig({ PLUGIN_INSTALL_MAX_DIR_BYTES: '0' });
+      expect(config.pluginInstallMaxDirBytes).toBe(104_857_600);
+      expect(warnings[0]).toMatchObject({ name: 'PLUGIN_INSTALL_MAX_DIR_BYTES' });
+    });
+  });
+
   it('.env.example lists every variable the server reads, with its default', () => {
     const example = fs.readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
     for (const v of ENV_VARS) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig, ControlPlaneSettings, resolveDataDir } from './app-config';
+import { parseGoDuration } from './go-duration';
 
 /** A value the loader could not use: reported at boot with the default it applied. */
 export interface ConfigWarning {
@@ -73,7 +74,22 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     return undefined;
   };
 
+  const positiveDuration = (name: string, fallback: string): number => {
+    const raw = read(name).trim();
+    const ms = raw === '' ? undefined : parseGoDuration(raw);
+    if (raw !== '' && (ms === undefined || ms <= 0)) {
+      warnings.push({
+        name,
+        value: raw,
+        applied: fallback,
+        reason: 'must be a positive Go duration such as 30s or 5m',
+      });
+    }
+    return ms !== undefined && ms > 0 ? ms : parseGoDuration(fallback)!;
+  };
+
   const corsRaw = env.CORS_ORIGINS;
+  const configsDir = resolveConfigsDir(read('CONFIGS_DIR').trim(), cwd);
   const corsOriginsSet = corsRaw !== undefined && corsRaw.trim() !== '';
   const port = positiveInt('PORT', 8080, 65535);
 
@@ -101,8 +117,17 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     canvasProxyUrl: read('CANVAS_PROXY_URL').trim(),
     platformUrl: read('PLATFORM_URL').trim() || `http://host.docker.internal:${port}`,
     externalPlatformUrl: read('EXTERNAL_PLATFORM_URL').trim().replace(/\/+$/, ''),
-    configsDir: resolveConfigsDir(read('CONFIGS_DIR').trim(), cwd),
+    configsDir,
     secretsEncryptionKey: read('SECRETS_ENCRYPTION_KEY'),
+    pluginsDir: resolvePluginsDir(read('PLUGINS_DIR').trim(), configsDir, cwd),
+    pluginAllowUnpinned: read('PLUGIN_ALLOW_UNPINNED') === 'true',
+    pluginInstallBodyMaxBytes: positiveInt('PLUGIN_INSTALL_BODY_MAX_BYTES', 65_536),
+    pluginInstallFetchTimeoutMs: positiveDuration('PLUGIN_INSTALL_FETCH_TIMEOUT', '5m'),
+    pluginInstallMaxDirBytes: positiveInt('PLUGIN_INSTALL_MAX_DIR_BYTES', 104_857_600),
+    pluginGithubApiUrl: (read('PLUGIN_GITHUB_API_URL').trim() || 'https://api.github.com').replace(
+      /\/+$/,
+      '',
+    ),
     a2aIdleTimeoutMs: positiveInt('A2A_IDLE_TIMEOUT_SECONDS', 300) * 1000,
     livenessTtlSeconds: positiveInt('LIVENESS_TTL_SECONDS', 180),
     livenessSweepIntervalMs: positiveInt('LIVENESS_SWEEP_INTERVAL_SECONDS', 15) * 1000,
@@ -176,6 +201,28 @@ function hasTemplate(dir: string): boolean {
       .some(
         (entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'config.yaml')),
       );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * PLUGINS_DIR when set; else the first of `<configsDir>/../plugins`, `../plugins`, `plugins`
+ * holding at least one plugin directory; else the first of them (spec 05 §7.6).
+ */
+function resolvePluginsDir(explicit: string, configsDir: string, cwd: string): string {
+  if (explicit !== '') return path.resolve(cwd, explicit);
+  const candidates = [
+    path.resolve(configsDir, '..', 'plugins'),
+    path.resolve(cwd, '..', 'plugins'),
+    path.resolve(cwd, 'plugins'),
+  ];
+  return candidates.find(hasSubdirectory) ?? candidates[0];
+}
+
+function hasSubdirectory(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).some((entry) => entry.isDirectory());
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import { A2AQueueEntity } from './a2a-queue.entity';
 import { ActivityLogEntity } from './activity-log.entity';
 import { CanvasLayoutEntity, CanvasViewportEntity, WorkspaceConfigEntity } from './canvas.entity';
+import { OrgPluginAllowlistEntity } from './org-plugin-allowlist.entity';
 import { WorkspaceScheduleEntity } from './schedule.entity';
 import { GlobalSecretEntity, WorkspaceSecretEntity } from './secret.entity';
 import { EventSpillEntity, StructureEventEntity } from './structure-event.entity';
@@ -10,6 +11,7 @@ import { WorkspaceEntity } from './workspace.entity';
 export * from './a2a-queue.entity';
 export * from './activity-log.entity';
 export * from './canvas.entity';
+export * from './org-plugin-allowlist.entity';
 export * from './schedule.entity';
 export * from './secret.entity';
 export * from './structure-event.entity';
@@ -30,4 +32,5 @@ export const ENTITIES = [
   ActivityLogEntity,
   WorkspaceScheduleEntity,
   A2AQueueEntity,
+  OrgPluginAllowlistEntity,
 ];
