@@ -15,6 +15,7 @@ import { BudgetModule } from './workspaces/budget/budget.module';
 import { WorkspaceTokensModule } from './workspaces/tokens/workspace-tokens.module';
 import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
+import { PluginsModule } from './plugins/plugins.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
 import { RegistryModule } from './registry/registry.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -53,6 +54,7 @@ export class AppModule {
         // layer 5
         SchedulerModule,
         OrgTokensModule,
+        PluginsModule,
         OperationsModule,
       ],
     };

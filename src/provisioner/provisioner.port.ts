@@ -58,11 +58,23 @@ export abstract class Provisioner {
    * config volume. `undefined` when the file (or the volume) does not exist.
    */
   abstract readConfigFile(workspaceId: string, relPath: string): Promise<Buffer | undefined>;
+  /**
+   * Paths (relative to `/configs`) of the regular files under `/configs/<relDir>`, from the
+   * running container, else from the config volume; `undefined` when that directory (or the
+   * volume) does not exist. Symbolic links are not followed.
+   */
+  abstract listConfigFiles(workspaceId: string, relDir: string): Promise<string[] | undefined>;
+  /**
+   * Removes files or whole directories under `/configs` (`rm -rf` as root): in the running
+   * container, else in the config volume. Paths that do not exist are not an error.
+   */
+  abstract removeFromConfigs(workspaceId: string, relPaths: readonly string[]): Promise<void>;
   /** Whether the config volume exists and holds `relPath` (never creates the volume). */
   abstract configVolumeHasFile(workspaceId: string, relPath: string): Promise<boolean>;
   /**
    * Extracts a tar stream into `/configs`: into the running container, else into the config
-   * volume (created, labelled, when missing). Used for plugin delivery and file edits.
+   * volume (created, labelled, when missing). Used for plugin delivery and file edits. Entry
+   * owners and modes are taken from the tar headers (plugins arrive as uid/gid 1000).
    */
   abstract copyToConfigs(workspaceId: string, tar: Readable): Promise<void>;
   /** Whether the engine answers right now; checked when a provision runs, not only at boot. */

@@ -20,6 +20,8 @@ export class FakeDocker extends Provisioner {
   readonly containers = new Map<string, { running: boolean; spec: WorkspaceStartSpec }>();
   /** Config volumes: workspace id → path under `/configs` → content. */
   readonly volumes = new Map<string, Map<string, Buffer>>();
+  /** `<workspace id>:<path>` → `uid:gid mode` of the files `copyToConfigs` extracted. */
+  readonly owners = new Map<string, string>();
   /** The URL `start` answers with; tests that need a reachable agent set their own. */
   urlFor: (spec: WorkspaceStartSpec) => string = () => 'http://127.0.0.1:1';
   reachable = true;
@@ -87,7 +89,29 @@ export class FakeDocker extends Provisioner {
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       const name = entry.header.name.replace(/^\.?\/+/, '');
-      if (entry.header.type === 'file') volume.set(name, Buffer.concat(chunks));
+      if (entry.header.type !== 'file') continue;
+      volume.set(name, Buffer.concat(chunks));
+      const { uid, gid, mode } = entry.header;
+      this.owners.set(`${workspaceId}:${name}`, `${uid}:${gid} ${(mode ?? 0).toString(8)}`);
+    }
+  }
+
+  async listConfigFiles(workspaceId: string, relDir: string): Promise<string[] | undefined> {
+    await this.enter('listConfigFiles', workspaceId);
+    const volume = this.volumes.get(workspaceId);
+    if (!volume) return undefined;
+    const prefix = relDir === '' || relDir === '.' ? '' : `${relDir.replace(/\/+$/, '')}/`;
+    const files = [...volume.keys()].filter((name) => name.startsWith(prefix)).sort();
+    return files.length > 0 ? files : undefined;
+  }
+
+  async removeFromConfigs(workspaceId: string, relPaths: readonly string[]): Promise<void> {
+    await this.enter('removeFromConfigs', workspaceId);
+    const volume = this.volumes.get(workspaceId);
+    for (const relPath of relPaths) {
+      for (const name of [...(volume?.keys() ?? [])]) {
+        if (name === relPath || name.startsWith(`${relPath}/`)) volume?.delete(name);
+      }
     }
   }
 

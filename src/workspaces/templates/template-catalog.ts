@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { collectProvisionTimeouts } from './provision-timeouts';
 import { TemplateSummary, toTemplateSummary } from './template-summary';
-import { resolveInsideRoot } from './template-paths';
+import { resolveInsideRoot } from '../../common/fs/contained-path';
 import { walkTemplateConfigs } from './template-walker';
 
 /**

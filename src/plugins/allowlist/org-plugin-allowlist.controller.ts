@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Put, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
+import { authOf } from '../../common/auth/auth-context';
+import { JsonBody } from '../../common/http/json-body.decorator';
+import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { AllowlistView, OrgPluginAllowlistService } from './org-plugin-allowlist.service';
+
+@Controller('orgs/:id/plugins/allowlist')
+@UseGuards(AdminAuthGuard)
+export class OrgPluginAllowlistController {
+  constructor(private readonly allowlist: OrgPluginAllowlistService) {}
+
+  @Get()
+  get(@Param('id', WorkspaceIdPipe) orgId: string, @Req() req: Request): Promise<AllowlistView> {
+    return this.allowlist.get(orgId, authOf(req));
+  }
+
+  @Put()
+  put(
+    @Param('id', WorkspaceIdPipe) orgId: string,
+    @JsonBody(undefined, 'invalid request body') body: Record<string, unknown>,
+    @Req() req: Request,
+  ): Promise<AllowlistView> {
+    return this.allowlist.put(orgId, body, authOf(req));
+  }
+}

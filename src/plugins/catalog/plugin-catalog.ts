@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readTextInsideRoot } from '../../common/fs/contained-path';
+import { AppConfig } from '../../config/app-config';
+import {
+  MANIFEST_MAX_BYTES,
+  parsePluginManifest,
+  PluginInfo,
+  supportsRuntime,
+} from './plugin-manifest';
+
+/** The plugin registry directory (`GET /plugins`, spec 05 §7.6). */
+@Injectable()
+export class PluginCatalog {
+  constructor(private readonly config: AppConfig) {}
+
+  /**
+   * Every plugin directory, by name, optionally only those supporting `runtime` (or
+   * declaring none). A missing or unreadable registry is empty. Links are not listed.
+   */
+  list(runtime?: string): PluginInfo[] {
+    const root = this.config.pluginsDir;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(root, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => parsePluginManifest(name, readManifest(root, name)))
+      .filter((plugin) => !runtime || supportsRuntime(plugin, runtime));
+  }
+}
+
+function readManifest(root: string, name: string): string | undefined {
+  try {
+    return readTextInsideRoot(root, path.join(name, 'plugin.yaml'), MANIFEST_MAX_BYTES);
+  } catch {
+    return undefined;
+  }
+}

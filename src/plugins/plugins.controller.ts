@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { PluginCatalog } from './catalog/plugin-catalog';
+import { PluginInfo } from './catalog/plugin-manifest';
+import { PluginSources } from './sources/plugin-sources';
+
+/** The plugin registry and the source schemes (spec 05 §7.6); both open. */
+@Controller('plugins')
+export class PluginsController {
+  constructor(
+    private readonly catalog: PluginCatalog,
+    private readonly sources: PluginSources,
+  ) {}
+
+  @Get()
+  list(@Query('runtime') runtime?: string): PluginInfo[] {
+    return this.catalog.list(typeof runtime === 'string' ? runtime : undefined);
+  }
+
+  @Get('sources')
+  schemes(): { schemes: string[] } {
+    return { schemes: this.sources.schemes() };
+  }
+}

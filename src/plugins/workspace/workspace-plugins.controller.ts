@@ -1,0 +1,127 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
+import { ApiError, badRequest } from '../../common/http/api-error';
+import { isPlainObject } from '../../common/http/json-body.decorator';
+import { readBody } from '../../common/http/read-body';
+import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { AppConfig } from '../../config/app-config';
+import { PluginInfo } from '../catalog/plugin-manifest';
+import {
+  Compatibility,
+  InstallRequest,
+  WorkspacePluginsService,
+} from './workspace-plugins.service';
+
+@Controller('workspaces/:id/plugins')
+@UseGuards(WorkspaceAuthGuard)
+export class WorkspacePluginsController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly plugins: WorkspacePluginsService,
+  ) {}
+
+  @Get()
+  list(@Param('id', WorkspaceIdPipe) id: string): Promise<PluginInfo[]> {
+    return this.plugins.listInstalled(id);
+  }
+
+  @Get('available')
+  available(@Param('id', WorkspaceIdPipe) id: string): Promise<PluginInfo[]> {
+    return this.plugins.available(id);
+  }
+
+  @Get('compatibility')
+  compatibility(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Query('runtime') runtime?: unknown,
+  ): Promise<Compatibility> {
+    return this.plugins.compatibility(id, typeof runtime === 'string' ? runtime : '');
+  }
+
+  @Post()
+  @HttpCode(200)
+  async install(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
+    const request = await this.readInstallRequest(req);
+    return this.plugins.install(id, request, abortedWith(res));
+  }
+
+  @Delete(':name')
+  uninstall(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Param('name') name: string,
+  ): Promise<Record<string, unknown>> {
+    return this.plugins.uninstall(id, name);
+  }
+
+  @Get(':name/download')
+  async download(
+    @Param('id', WorkspaceIdPipe) id: string,
+    @Param('name') name: string,
+    @Query('source') source: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const download = await this.plugins.download(
+      id,
+      name,
+      typeof source === 'string' ? source : undefined,
+      req.headers.authorization,
+      abortedWith(res),
+    );
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': `attachment; filename="${download.name}.tar.gz"`,
+        'Content-Length': String(download.archive.length),
+        'X-Plugin-Name': download.name,
+        'X-Plugin-Source': download.source,
+      })
+      .end(download.archive);
+  }
+
+  /** `{source, sha256?}` under `PLUGIN_INSTALL_BODY_MAX_BYTES`; every failure is the same 400. */
+  private async readInstallRequest(req: Request): Promise<InstallRequest> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await readBody(req, this.config.pluginInstallBodyMaxBytes)).toString());
+    } catch (err) {
+      if (err instanceof ApiError || err instanceof SyntaxError)
+        throw badRequest('invalid request body');
+      throw err;
+    }
+    if (!isPlainObject(parsed)) throw badRequest('invalid request body');
+    // JSON null reads as the empty string, as Go's decoder does.
+    const source = parsed.source ?? '';
+    const sha256 = parsed.sha256 ?? undefined;
+    if (typeof source !== 'string' || (sha256 !== undefined && typeof sha256 !== 'string')) {
+      throw badRequest('invalid request body');
+    }
+    return { source, sha256 };
+  }
+}
+
+/** Aborts when the client goes away before the reply is sent. */
+function abortedWith(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
