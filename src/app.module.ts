@@ -14,6 +14,7 @@ import { OperationsModule } from './operations/operations.module';
 import { BudgetModule } from './workspaces/budget/budget.module';
 import { WorkspaceTokensModule } from './workspaces/tokens/workspace-tokens.module';
 import { ViewportModule } from './workspaces/viewport/viewport.module';
+import { OrgModule } from './org/org.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
@@ -54,6 +55,7 @@ export class AppModule {
         // layer 5
         SchedulerModule,
         OrgTokensModule,
+        OrgModule,
         PluginsModule,
         OperationsModule,
       ],

@@ -23,6 +23,7 @@ import { WorkspacesService } from './workspaces.service';
     ProvisioningService,
     WorkspaceTeardown,
   ],
-  exports: [WorkspaceRepository],
+  // Org import and bundles create workspaces in their own transactions and provision them.
+  exports: [WorkspaceRepository, ProvisioningService],
 })
 export class WorkspacesModule {}

@@ -69,9 +69,7 @@ describe('resolveRealInsideRoot', () => {
   it('accepts plain files, missing files and links that stay inside', () => {
     fs.symlinkSync(path.join(root, 'sub'), path.join(root, 'alias'));
     expect(resolveRealInsideRoot(root, 'sub/inside.txt')).toBe(path.join(root, 'sub/inside.txt'));
-    expect(resolveRealInsideRoot(root, 'sub/missing.txt')).toBe(
-      path.join(root, 'sub/missing.txt'),
-    );
+    expect(resolveRealInsideRoot(root, 'sub/missing.txt')).toBe(path.join(root, 'sub/missing.txt'));
     expect(resolveRealInsideRoot(root, 'alias/inside.txt')).toBe(
       path.join(root, 'alias/inside.txt'),
     );

@@ -22,8 +22,7 @@ export function resolveInsideRoot(root: string, userPath: string): string | null
 export function resolveRealInsideRoot(root: string, userPath: string): string | null {
   const lexical = resolveInsideRoot(root, userPath);
   if (lexical === null) return null;
-  const realRoot = realpathOrNull(root);
-  if (realRoot === null) return null;
+  const realRoot = realpathOfDeepestExisting(path.resolve(root));
   return isInside(realRoot, realpathOfDeepestExisting(lexical)) ? lexical : null;
 }
 

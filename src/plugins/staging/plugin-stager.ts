@@ -16,7 +16,8 @@ import {
 } from '../sources/plugin-source';
 import { PluginSources, UnknownSchemeError } from '../sources/plugin-sources';
 import { pluginNameProblem } from './plugin-names';
-import { manifestIntact, pluginYamlDigest, treeExceeds } from './plugin-tree';
+import { treeExceeds } from '../../common/fs/file-tree';
+import { manifestIntact, pluginYamlDigest } from './plugin-tree';
 import { PluginStagingArea } from './staging-area';
 
 export interface StageRequest {

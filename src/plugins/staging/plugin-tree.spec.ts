@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  listTreeFiles,
-  manifestIntact,
-  pluginYamlDigest,
-  treeDigest,
-  treeExceeds,
-} from './plugin-tree';
+import { listTreeFiles } from '../../common/fs/file-tree';
+import { manifestIntact, pluginYamlDigest, treeDigest } from './plugin-tree';
 
 describe('plugin tree helpers', () => {
   let root: string;
@@ -22,27 +17,6 @@ describe('plugin tree helpers', () => {
   });
 
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  describe('treeExceeds', () => {
-    it('counts file bytes across subdirectories; equal to the cap fits', async () => {
-      expect(await treeExceeds(root, 0)).toBe(false);
-      write('a', '12345');
-      write('sub/b', '67890');
-      expect(await treeExceeds(root, 10)).toBe(false);
-      expect(await treeExceeds(root, 9)).toBe(true);
-    });
-
-    it('does not count what a link points to', async () => {
-      const big = path.join(os.tmpdir(), `molecule-big-${process.pid}`);
-      fs.writeFileSync(big, 'x'.repeat(100));
-      try {
-        fs.symlinkSync(big, path.join(root, 'link'));
-        expect(await treeExceeds(root, 10)).toBe(false);
-      } finally {
-        fs.rmSync(big);
-      }
-    });
-  });
 
   describe('treeDigest / manifestIntact', () => {
     it('hashes "<path>\\0<bytes>" of every file but manifest.json, in path order', async () => {

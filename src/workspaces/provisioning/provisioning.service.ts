@@ -9,6 +9,14 @@ export interface ProvisionRequest {
   readonly tier: number;
   readonly runtime: string;
   readonly template: string;
+  readonly model?: string;
+  /**
+   * A directory copied into `/configs` instead of the named `template` (org import: the
+   * node's template, its runtime default or its `files_dir`).
+   */
+  readonly templatePath?: string;
+  /** Files written into `/configs` after the template (org import and bundles build them). */
+  readonly configFiles?: Readonly<Record<string, string>>;
 }
 
 export const NO_BACKEND_SAMPLE_ERROR =
