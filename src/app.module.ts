@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { OperationsModule } from './operations/operations.module';
 import { BudgetModule } from './workspaces/budget/budget.module';
+import { BundlesModule } from './workspaces/bundles/bundles.module';
 import { WorkspaceTokensModule } from './workspaces/tokens/workspace-tokens.module';
 import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgModule } from './org/org.module';
@@ -47,6 +48,7 @@ export class AppModule {
         WorkspaceTokensModule,
         BudgetModule,
         ViewportModule,
+        BundlesModule,
         // layer 3
         RegistryModule,
         ActivityModule,

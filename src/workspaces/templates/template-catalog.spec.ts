@@ -264,6 +264,19 @@ describe('TemplateCatalog', () => {
     });
   });
 
+  describe('findByWorkspaceName', () => {
+    it('matches the directory named after the workspace, then a config name', () => {
+      write('research-lead/config.yaml', 'name: Something else\n');
+      write('hermes/config.yaml', HERMES);
+      write('ws-abc/config.yaml', 'name: Legacy\n');
+      write('zz-legacy/config.yaml', LEGACY);
+      expect(catalog.findByWorkspaceName('Research Lead')).toBe(path.join(root, 'research-lead'));
+      expect(catalog.findByWorkspaceName('hermes agent')).toBe(path.join(root, 'hermes'));
+      expect(catalog.findByWorkspaceName('LEGACY')).toBe(path.join(root, 'zz-legacy'));
+      expect(catalog.findByWorkspaceName('Nobody')).toBeNull();
+    });
+  });
+
   it('is provided by TemplatesModule', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(loadConfig({ CONFIGS_DIR: root }).config), TemplatesModule],

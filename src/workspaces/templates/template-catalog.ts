@@ -29,6 +29,24 @@ export class TemplateCatalog {
     return resolveInsideRoot(this.config.configsDir, template);
   }
 
+  /**
+   * The template directory of a workspace by its name (spec 04 §4.10): the directory named
+   * after it (lower case, spaces → `-`), else the first (not `ws-*`) whose `config.yaml`
+   * `name` equals it, case-insensitively. Null when none matches.
+   */
+  findByWorkspaceName(name: string): string | null {
+    const slug = name.toLowerCase().replace(/ /g, '-');
+    const templates = walkTemplateConfigs(this.config.configsDir);
+    const byDir = templates.find((t) => t.id === slug);
+    const byName = templates.find((t) => {
+      if (t.id.startsWith('ws-')) return false;
+      const declared = (t.config as { name?: unknown } | null)?.name;
+      return typeof declared === 'string' && declared.toLowerCase() === name.toLowerCase();
+    });
+    const match = byDir ?? byName;
+    return match ? resolveInsideRoot(this.config.configsDir, match.id) : null;
+  }
+
   /** `provision_timeout_ms` for a workspace of this runtime, when a template declares one. */
   provisionTimeoutMs(runtime: string): number | undefined {
     this.provisionTimeouts ??= collectProvisionTimeouts(
