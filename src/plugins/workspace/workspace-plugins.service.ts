@@ -102,7 +102,20 @@ export class WorkspacePluginsService {
     };
   }
 
-  async install(
+  /** Contract errors as the spec lists them; anything unexpected is `500 plugin install failed`. */
+  install(
+    workspaceId: string,
+    request: InstallRequest,
+    cancel?: AbortSignal,
+  ): Promise<{ status: 'installed'; plugin: string; source: string }> {
+    return orInternalError(
+      this.installChecked(workspaceId, request, cancel),
+      'plugin install failed',
+      this.logger,
+    );
+  }
+
+  private async installChecked(
     workspaceId: string,
     request: InstallRequest,
     cancel?: AbortSignal,
@@ -152,7 +165,22 @@ export class WorkspacePluginsService {
     return { status: 'uninstalled', plugin: name };
   }
 
-  async download(
+  /** Contract errors as the spec lists them; anything unexpected is `500 plugin deliver failed`. */
+  download(
+    workspaceId: string,
+    name: string,
+    source: string | undefined,
+    authorization: string | string[] | undefined,
+    cancel?: AbortSignal,
+  ): Promise<PluginDownload> {
+    return orInternalError(
+      this.downloadChecked(workspaceId, name, source, authorization, cancel),
+      'plugin deliver failed',
+      this.logger,
+    );
+  }
+
+  private async downloadChecked(
     workspaceId: string,
     name: string,
     source: string | undefined,
