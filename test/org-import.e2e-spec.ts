@@ -1,4 +1,3 @@
-import { createDecipheriv } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +7,7 @@ import {
   ProvisionRequest,
 } from '../src/workspaces/provisioning/provisioning.service';
 import { eventually } from './support/eventually';
+import { openSealedSecret } from './support/sealed-secret';
 import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 
@@ -128,15 +128,7 @@ write(
 write('org-templates/yml-only/org.yml', 'name: YmlOnly\nworkspaces: [{name: A}]\n');
 fs.mkdirSync(path.join(root, 'org-templates/half-checkout/.git'), { recursive: true });
 
-/** AES-256-GCM as stored: nonce (12) ‖ ciphertext ‖ tag (16). */
-function decrypt(sealed: Buffer): string {
-  const decipher = createDecipheriv('aes-256-gcm', KEY, sealed.subarray(0, 12));
-  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-  return Buffer.concat([
-    decipher.update(sealed.subarray(12, sealed.length - 16)),
-    decipher.final(),
-  ]).toString('utf8');
-}
+const decrypt = (sealed: Buffer): string => openSealedSecret(KEY, sealed);
 
 const COUNTED = [
   'workspaces',

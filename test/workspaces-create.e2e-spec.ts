@@ -1,9 +1,10 @@
-import { createDecipheriv, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { insertOrgToken, insertToken, insertWorkspace } from './support/factories';
 import { HttpClient, TestResponse } from './support/http-client';
+import { openSealedSecret } from './support/sealed-secret';
 import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
@@ -112,15 +113,7 @@ async function workspaceConfig(db: TestDatabase, id: string) {
   ).map((r) => r.data);
 }
 
-/** AES-256-GCM as stored: nonce (12) ‖ ciphertext ‖ tag (16). */
-function decrypt(sealed: Buffer): string {
-  const decipher = createDecipheriv('aes-256-gcm', KEY, sealed.subarray(0, 12));
-  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-  return Buffer.concat([
-    decipher.update(sealed.subarray(12, sealed.length - 16)),
-    decipher.final(),
-  ]).toString('utf8');
-}
+const decrypt = (sealed: Buffer): string => openSealedSecret(KEY, sealed);
 
 describe('POST /workspaces', () => {
   const db = useTestDatabase();

@@ -45,3 +45,16 @@ export async function treeExceeds(root: string, maxBytes: number): Promise<boole
   };
   return walk(root);
 }
+
+/** Names of the directories directly under `dir` (links excluded), sorted; `[]` when unreadable. */
+export function listSubdirectories(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listSubdirectories } from '../../common/fs/file-tree';
 import { collectOrgEnv, EnvRequirementJson, toEnvJson } from './env-requirements';
 import { decodeOrgTemplate, OrgTemplate, walkNodes } from './org-template';
 import { OrgTemplateLocation } from './org-template-location';
@@ -23,20 +24,10 @@ export class OrgTemplateCatalog {
   constructor(private readonly location: OrgTemplateLocation) {}
 
   list(): OrgTemplateSummary[] {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(this.location.dir, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-    return entries
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort()
-      .flatMap((dir) => {
-        const template = this.read(dir);
-        return template ? [summarise(dir, template)] : [];
-      });
+    return listSubdirectories(this.location.dir).flatMap((dir) => {
+      const template = this.read(dir);
+      return template ? [summarise(dir, template)] : [];
+    });
   }
 
   private read(dir: string): OrgTemplate | undefined {

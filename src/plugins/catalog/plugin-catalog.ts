@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readTextInsideRoot } from '../../common/fs/contained-path';
+import { listSubdirectories } from '../../common/fs/file-tree';
 import { AppConfig } from '../../config/app-config';
 import {
   MANIFEST_MAX_BYTES,
@@ -21,16 +21,7 @@ export class PluginCatalog {
    */
   list(runtime?: string): PluginInfo[] {
     const root = this.config.pluginsDir;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(root, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-    return entries
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort()
+    return listSubdirectories(root)
       .map((name) => parsePluginManifest(name, readManifest(root, name)))
       .filter((plugin) => !runtime || supportsRuntime(plugin, runtime));
   }

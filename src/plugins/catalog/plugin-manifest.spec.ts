@@ -1,4 +1,4 @@
-import { parsePluginManifest, supportsRuntime } from './plugin-manifest';
+import { barePlugin, parsePluginManifest, supportsRuntime } from './plugin-manifest';
 
 describe('parsePluginManifest', () => {
   it('reads the fields; the folder name wins over the manifest name', () => {
@@ -37,15 +37,7 @@ describe('parsePluginManifest', () => {
   it.each([[undefined], ['name: [unclosed'], ['- a list'], ['tags: not-a-list'], ['a: &a [*a]']])(
     'falls back to the bare entry for %p',
     (text) => {
-      expect(parsePluginManifest('p', text)).toEqual({
-        name: 'p',
-        version: '',
-        description: '',
-        author: '',
-        tags: null,
-        skills: null,
-        runtimes: null,
-      });
+      expect(parsePluginManifest('p', text)).toEqual(barePlugin('p'));
     },
   );
 });

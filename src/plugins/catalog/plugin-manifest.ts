@@ -26,15 +26,7 @@ export const MANIFEST_MAX_BYTES = 64 * 1024;
  * the bare entry (the folder name, empty fields), as in the reference.
  */
 export function parsePluginManifest(name: string, text: string | undefined): PluginInfo {
-  const bare: PluginInfo = {
-    name,
-    version: '',
-    description: '',
-    author: '',
-    tags: null,
-    skills: null,
-    runtimes: null,
-  };
+  const bare = barePlugin(name);
   if (text === undefined) return bare;
   try {
     const document = parseDocument(text);
@@ -53,6 +45,19 @@ export function parsePluginManifest(name: string, text: string | undefined): Plu
     if (err instanceof TemplateFieldError || err instanceof ReferenceError) return bare;
     throw err;
   }
+}
+
+/** A plugin without a readable manifest: its folder name and empty fields. */
+export function barePlugin(name: string): PluginInfo {
+  return {
+    name,
+    version: '',
+    description: '',
+    author: '',
+    tags: null,
+    skills: null,
+    runtimes: null,
+  };
 }
 
 /** A plugin that declares no runtimes supports every runtime; `-` and `_` are equivalent. */

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { listSubdirectories } from '../../common/fs/file-tree';
 
 /** One template directory and its parsed `config.yaml` (any YAML value; `null` when empty). */
 export interface TemplateConfigFile {
@@ -17,20 +18,10 @@ const logger = new Logger('TemplateCatalog');
  * `configsDir` yields no templates.
  */
 export function walkTemplateConfigs(configsDir: string): TemplateConfigFile[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(configsDir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .flatMap((id) => {
-      const file = readTemplateConfig(configsDir, id);
-      return file ? [file] : [];
-    });
+  return listSubdirectories(configsDir).flatMap((id) => {
+    const file = readTemplateConfig(configsDir, id);
+    return file ? [file] : [];
+  });
 }
 
 function readTemplateConfig(configsDir: string, id: string): TemplateConfigFile | null {
