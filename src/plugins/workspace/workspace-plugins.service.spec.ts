@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { apiFailure, createUnit, quietLogs } from '../../../test/support/unit';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { FakeDocker } from '../../../test/support/fake-compute';
@@ -12,6 +13,27 @@ import { PluginWorkspacesRepository } from './plugin-workspaces.repository';
 import { WorkspacePluginsService } from './workspace-plugins.service';
 
 const WS = '11111111-1111-4111-8111-111111111111';
+
+describe('WorkspacePluginsService limits', () => {
+  it('logs the install limits once, at start-up', async () => {
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const { sut } = await createUnit(WorkspacePluginsService, [
+        {
+          provide: AppConfig,
+          useValue: loadConfig({ PLUGIN_INSTALL_FETCH_TIMEOUT: '30s' }).config,
+        },
+      ]);
+      log.mockClear();
+      sut.onModuleInit();
+      expect(log.mock.calls.map((c) => c[0])).toEqual([
+        'plugin install limits: body 65536 bytes, fetch timeout 30000 ms, staged tree 104857600 bytes',
+      ]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
 
 describe('WorkspacePluginsService.install', () => {
   quietLogs();

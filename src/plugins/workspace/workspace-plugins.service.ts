@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { Clock } from '../../common/clock/clock';
 import { requireOwnTokenIfAny } from '../../common/auth/token-gate';
@@ -54,7 +54,7 @@ const NOT_RUNNING = 'workspace container not running';
  * tar.gz download the runtime pulls.
  */
 @Injectable()
-export class WorkspacePluginsService {
+export class WorkspacePluginsService implements OnModuleInit {
   private readonly logger = new Logger(WorkspacePluginsService.name);
 
   constructor(
@@ -67,6 +67,16 @@ export class WorkspacePluginsService {
     private readonly restarts: RestartRequests,
     private readonly clock: Clock,
   ) {}
+
+  /** One line with the limits in force, so an operator can tell why an install was refused. */
+  onModuleInit(): void {
+    const { pluginInstallBodyMaxBytes, pluginInstallFetchTimeoutMs, pluginInstallMaxDirBytes } =
+      this.config;
+    this.logger.log(
+      `plugin install limits: body ${pluginInstallBodyMaxBytes} bytes, fetch timeout ` +
+        `${pluginInstallFetchTimeoutMs} ms, staged tree ${pluginInstallMaxDirBytes} bytes`,
+    );
+  }
 
   /** Installed plugins, each marked with whether it supports the workspace's runtime. */
   async listInstalled(workspaceId: string): Promise<PluginInfo[]> {
