@@ -460,8 +460,11 @@ describe('org templates and import', () => {
       expect(provisioned.every((p) => p.rowExisted)).toBe(true);
       const requests = Object.fromEntries(provisioned.map((p) => [p.request.name, p.request]));
       expect(Object.keys(requests).sort()).toEqual(['Dev', 'Lead', 'PM']);
-      expect(requests.PM.templatePath).toBe(path.join(root, 'org-templates/dev-team/pm'));
-      expect(requests.Dev.templatePath).toBe(path.join(root, 'templates/claude-code-default'));
+      // PM's files_dir stands in for its template; Dev falls back to its runtime's default.
+      expect(requests.PM.template).toBe('');
+      expect(requests.PM.configFiles!['standup.md']).toBe('Run the daily standup.');
+      expect(requests.PM.configFiles!['.env']).toBeUndefined();
+      expect(requests.Dev.template).toBe('claude-code-default');
       expect(parse(requests.PM.configFiles!['config.yaml'])).toMatchObject({
         name: 'PM',
         runtime: 'claude-code',

@@ -22,7 +22,7 @@ describe('planOrgImport', () => {
     orgBaseDir: orgDir,
     configsDir: path.join(base, 'templates'),
     pluginsDir: path.join(base, 'plugins'),
-    maxPluginBytes: 1024 * 1024,
+    maxTreeBytes: 1024 * 1024,
     env: { HOME: '/home/agent' },
     now: new Date('2026-03-04T08:30:00Z'),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
@@ -141,26 +141,30 @@ workspaces:
       workspaceDir: '/home/agent/code',
       workspaceAccess: 'none',
       position: { x: 132, y: 300 },
-      templatePath: path.join(base, 'templates/researcher'),
+      template: 'researcher',
     });
     expect(bot).toMatchObject({
       external: true,
       url: 'http://127.0.0.1:9999',
       secrets: {},
+      template: '',
       configFiles: {},
     });
-    expect(bot.templatePath).toBeUndefined();
   });
 
   it('builds each container’s config files', async () => {
     const [pm, lead] = await plan(THREE_LEVELS);
-    expect(pm.templatePath).toBe(path.join(orgDir, 'pm'));
+    // files_dir stands in for the template: its files (not its .env) go in as given.
+    expect(pm.template).toBe('');
     expect(Object.keys(pm.configFiles).sort()).toEqual([
       'config.yaml',
+      'kickoff.md',
       'plugins/reviewer/plugin.yaml',
       'plugins/reviewer/skills/review/SKILL.md',
+      'standup.md',
       'system-prompt.md',
     ]);
+    expect(pm.configFiles['kickoff.md']).toBe('Kick off the sprint.\n');
     expect(pm.configFiles['system-prompt.md']).toBe('You are the PM.');
     expect(parse(pm.configFiles['config.yaml'])).toEqual({
       name: 'PM',
@@ -179,7 +183,7 @@ workspaces:
       'config.yaml',
       'plugins/linter/plugin.yaml',
     ]);
-    expect(lead.templatePath).toBeUndefined();
+    expect(lead.template).toBe('');
     expect(parse(lead.configFiles['config.yaml']).initial_prompt).toBeUndefined();
   });
 
@@ -187,7 +191,7 @@ workspaces:
     const [only] = await plan(
       'workspaces:\n  - name: A\n    runtime: claude-code\n    plugins: [nope, "../x", Upper]\n',
     );
-    expect(only.templatePath).toBe(path.join(base, 'templates/claude-code-default'));
+    expect(only.template).toBe('claude-code-default');
     expect(Object.keys(only.configFiles)).toEqual(['config.yaml']);
   });
 
@@ -259,6 +263,13 @@ workspaces:
     ],
   ])('refuses %s', async (_label, line, message) => {
     expect(await failure(`workspaces:\n  - name: A\n    ${line}\n`)).toBe(message);
+  });
+
+  it('refuses a files_dir larger than the limit', async () => {
+    write('org-templates/team/big/blob.bin', 'x'.repeat(2000));
+    expect(
+      await failure('workspaces:\n  - name: A\n    files_dir: big\n', { maxTreeBytes: 1000 }),
+    ).toBe('workspace A: files_dir is too large');
   });
 
   it('refuses an unnamed workspace, an oversized prompt file and a linked one', async () => {

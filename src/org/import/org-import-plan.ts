@@ -47,8 +47,11 @@ export interface PlannedWorkspace {
   /** `.env` values of the org root and the node's `files_dir` (node wins). */
   readonly secrets: Readonly<Record<string, string>>;
   readonly schedules: readonly PlannedSchedule[];
-  /** What the container's `/configs` is built from (non-external nodes only). */
-  readonly templatePath?: string;
+  /**
+   * What the container's `/configs` is built from (non-external nodes only): a template
+   * directory named relative to `CONFIGS_DIR` (`''` for none), then these files over it.
+   */
+  readonly template: string;
   readonly configFiles: Readonly<Record<string, string>>;
 }
 
@@ -66,8 +69,8 @@ export interface PlanContext {
   readonly orgBaseDir: string | null;
   readonly configsDir: string;
   readonly pluginsDir: string;
-  /** Largest plugin copied into a workspace's config files. */
-  readonly maxPluginBytes: number;
+  /** Largest plugin, and largest `files_dir`, copied into a workspace's config files. */
+  readonly maxTreeBytes: number;
   /** The process environment, the last source of `${VAR}` in `workspace_dir`. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: Date;
@@ -145,7 +148,7 @@ class Planner {
 
     const id = this.ctx.newId();
     const configSource = node.external
-      ? { configFiles: {} }
+      ? { template: '', configFiles: {} }
       : await this.configSource(node, { runtime, model, tier }, filesDir, fail);
     out.push({
       id,
@@ -264,13 +267,18 @@ class Planner {
     });
   }
 
-  /** The template directory and in-memory files a container's `/configs` is built from. */
+  /**
+   * The template and files a container's `/configs` is built from (spec 05 §6.8): the node's
+   * `files_dir` when it is a directory (its files, `.env` aside — those values are stored as
+   * encrypted secrets), else the node's `template`, else `<runtime>-default`; then the
+   * generated `config.yaml`, `system-prompt.md` and the pre-installed plugins over it.
+   */
   private async configSource(
     node: OrgNode,
     fields: { runtime: string; model: string; tier: number },
     filesDir: string | null,
     fail: (reason: string) => never,
-  ): Promise<{ templatePath?: string; configFiles: Record<string, string> }> {
+  ): Promise<{ template: string; configFiles: Record<string, string> }> {
     const defaults = this.template.defaults;
     let config = generateDefaultConfig({ name: node.name, role: node.role, ...fields });
     config = appendYamlBlock(
@@ -296,36 +304,47 @@ class Planner {
       config = appendYamlBlock(config, `idle_interval_seconds: ${interval}\n`);
       config = appendYamlBlock(config, renderTextField('idle_prompt', idlePrompt));
     }
-    const configFiles: Record<string, string> = { 'config.yaml': config };
+    const useFilesDir = filesDir !== null && isDirectory(filesDir);
+    const configFiles: Record<string, string> = useFilesDir
+      ? await this.treeFiles(filesDir, '', fail)
+      : {};
+    configFiles['config.yaml'] = config;
     if (node.systemPrompt !== '') configFiles['system-prompt.md'] = node.systemPrompt;
     for (const plugin of mergePlugins(defaults.plugins, node.plugins)) {
       Object.assign(configFiles, await this.pluginFiles(node.name, plugin));
     }
-    return { templatePath: this.templatePath(node, fields.runtime, filesDir, fail), configFiles };
+    const template = useFilesDir ? '' : this.templateName(node, fields.runtime, fail);
+    return { template, configFiles };
   }
 
-  /** Node `template` if it exists, else `<runtime>-default`, overridden by `files_dir`. */
-  private templatePath(
-    node: OrgNode,
-    runtime: string,
-    filesDir: string | null,
-    fail: (reason: string) => never,
-  ): string | undefined {
-    let chosen: string | undefined;
+  /** The node's `template` if it exists, else `<runtime>-default` if it exists, else `''`. */
+  private templateName(node: OrgNode, runtime: string, fail: (reason: string) => never): string {
     if (node.template !== '') {
       const dir = resolveRealInsideRoot(this.ctx.configsDir, node.template);
       if (dir === null) fail('template escapes the templates directory');
-      if (isDirectory(dir!)) chosen = dir!;
+      if (isDirectory(dir!)) return path.relative(path.resolve(this.ctx.configsDir), dir!);
     }
-    if (!chosen) {
-      const runtimeDefault = resolveInsideRoot(
-        this.ctx.configsDir,
-        `${sanitizeRuntime(runtime)}-default`,
-      );
-      if (runtimeDefault && isDirectory(runtimeDefault)) chosen = runtimeDefault;
-    }
-    if (filesDir && isDirectory(filesDir)) chosen = filesDir;
-    return chosen;
+    const runtimeDefault = `${sanitizeRuntime(runtime)}-default`;
+    const dir = resolveInsideRoot(this.ctx.configsDir, runtimeDefault);
+    return dir && isDirectory(dir) ? runtimeDefault : '';
+  }
+
+  /** Every regular file under `dir` as `<prefix><path>`, bounded in size. */
+  private async treeFiles(
+    dir: string,
+    prefix: string,
+    fail: (reason: string) => never,
+  ): Promise<Record<string, string>> {
+    const files = (await listTreeFiles(dir)).filter((f) => prefix !== '' || f.relPath !== '.env');
+    if (files.reduce((sum, f) => sum + f.size, 0) > this.ctx.maxTreeBytes)
+      fail('files_dir is too large');
+    const entries = await Promise.all(
+      files.map(async (f) => [
+        `${prefix}${f.relPath}`,
+        await fs.promises.readFile(f.absPath, 'utf8'),
+      ]),
+    );
+    return Object.fromEntries(entries);
   }
 
   /** A pre-installed plugin of the registry as `plugins/<name>/<file>`; unusable ones are skipped. */
@@ -339,7 +358,7 @@ class Planner {
     }
     const files = await listTreeFiles(dir);
     const total = files.reduce((sum, f) => sum + f.size, 0);
-    if (total > this.ctx.maxPluginBytes) {
+    if (total > this.ctx.maxTreeBytes) {
       logger.warn(`workspace ${workspace}: plugin ${name} exceeds the size limit; skipped`);
       return {};
     }

@@ -69,7 +69,7 @@ export class OrgImportService {
         orgBaseDir,
         configsDir: this.config.configsDir,
         pluginsDir: this.config.pluginsDir,
-        maxPluginBytes: this.config.pluginInstallMaxDirBytes,
+        maxTreeBytes: this.config.pluginInstallMaxDirBytes,
         env: process.env,
         now: this.clock.now(),
         newId: randomUUID,
@@ -238,8 +238,7 @@ export class OrgImportService {
             tier: w.tier,
             runtime: w.runtime,
             model: w.model,
-            template: '',
-            templatePath: w.templatePath,
+            template: w.template,
             configFiles: w.configFiles,
           })
           .catch((err: unknown) => {

@@ -9,13 +9,9 @@ export interface ProvisionRequest {
   readonly tier: number;
   readonly runtime: string;
   readonly template: string;
+  /** The caller's model, for the generated config and `HERMES_DEFAULT_MODEL`. */
   readonly model?: string;
-  /**
-   * A directory copied into `/configs` instead of the named `template` (org import: the
-   * node's template, its runtime default or its `files_dir`).
-   */
-  readonly templatePath?: string;
-  /** Files written into `/configs` after the template (org import and bundles build them). */
+  /** Files written into `/configs` as given (a `config.yaml` here replaces the generated one). */
   readonly configFiles?: Readonly<Record<string, string>>;
 }
 
