@@ -549,6 +549,12 @@ describe('org templates and import', () => {
         { error: 'org template not found' },
       ],
       ['an unknown directory', { dir: 'nope' }, 404, { error: 'org template not found' }],
+      [
+        'an unknown directory, key in capitals',
+        { DIR: 'nope' },
+        404,
+        { error: 'org template not found' },
+      ],
       ['neither dir nor template', {}, 400, { error: "provide 'dir' or 'template'" }],
       [
         'an inline template without a name',

@@ -189,6 +189,13 @@ describe('plugins', () => {
       expect(restarts).toEqual([{ ids: [id], reason: 'plugin reviewer installed' }]);
     });
 
+    it("matches body keys case-insensitively, as Go's decoder", async () => {
+      const id = await runningWorkspace();
+      const res = await admin().post(`/workspaces/${id}/plugins`, { SOURCE: 'local://bare' });
+      expect(res.status).toBe(200);
+      expect(res.body.plugin).toBe('bare');
+    });
+
     it('replaces an earlier install instead of mixing old files in', async () => {
       const id = await runningWorkspace();
       docker.volumes.set(id, new Map([['plugins/reviewer/stale.md', Buffer.from('old')]]));
@@ -637,6 +644,12 @@ describe('plugins', () => {
         ],
         allow_all: false,
       });
+
+      const folded = await admin().put(`/orgs/${org}/plugins/allowlist`, {
+        Plugins: ['beta'],
+        ENABLED_BY: 'bob',
+      });
+      expect(folded.body).toEqual({ org_id: org, plugins: ['beta'], allow_all: false });
 
       const cleared = await admin().put(`/orgs/${org}/plugins/allowlist`, { enabled_by: 'alice' });
       expect(cleared.body).toEqual({ org_id: org, plugins: null, allow_all: true });

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { AdminAuthGuard } from '../common/auth/admin-auth.guard';
 import { JsonBody } from '../common/http/json-body.decorator';
+import { OrgImportDto } from './import/dto/org-import.dto';
 import { OrgImportResult, OrgImportService } from './import/org-import.service';
 import { OrgTemplateCatalog, OrgTemplateSummary } from './templates/org-template-catalog';
 
@@ -20,7 +21,7 @@ export class OrgController {
   @Post('import')
   @HttpCode(201)
   import(
-    @JsonBody(undefined, 'invalid request body') body: Record<string, unknown>,
+    @JsonBody(OrgImportDto, 'invalid request body') body: OrgImportDto,
   ): Promise<OrgImportResult> {
     return this.imports.import(body);
   }

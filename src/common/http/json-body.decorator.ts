@@ -53,28 +53,41 @@ class ParseJsonBodyPipe<T extends object> implements PipeTransform<
 
   async transform(req: Request): Promise<T | Record<string, unknown> | undefined> {
     const raw = await readBody(req, this.options.limit ?? DEFAULT_JSON_BODY_LIMIT);
-    const text = jsonText(raw);
-    if (text.trim() === '') {
-      if (this.options.optional) return undefined;
-      throw badRequest(this.invalidMessage);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      if (this.options.optional) return undefined;
-      throw badRequest(this.invalidMessage);
-    }
-    if (parsed === null && this.options.nullAsEmpty) parsed = {};
-    if (!isPlainObject(parsed)) throw badRequest(this.invalidMessage);
-    if (!this.dto) return parsed;
-
-    const fields = matchFieldNames(parsed, this.dto);
-    const instance = plainToInstance(this.dto, fields, { enableImplicitConversion: false });
-    const errors = validateSync(instance, { forbidUnknownValues: false });
-    if (errors.length > 0) throw badRequest(this.invalidMessage);
-    return instance;
+    return parseJsonBody(raw, this.dto, this.invalidMessage, this.options);
   }
+}
+
+/**
+ * The body rules of `JsonBody` for bytes a route read itself (under a limit only known at run
+ * time, say): the parsed object, matched onto and validated by `dto` when one is given.
+ */
+export function parseJsonBody<T extends object>(
+  raw: Buffer,
+  dto: Type<T> | undefined,
+  invalidMessage: string,
+  options: Omit<JsonBodyOptions, 'limit'> = {},
+): T | Record<string, unknown> | undefined {
+  const text = jsonText(raw);
+  if (text.trim() === '') {
+    if (options.optional) return undefined;
+    throw badRequest(invalidMessage);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    if (options.optional) return undefined;
+    throw badRequest(invalidMessage);
+  }
+  if (parsed === null && options.nullAsEmpty) parsed = {};
+  if (!isPlainObject(parsed)) throw badRequest(invalidMessage);
+  if (!dto) return parsed;
+
+  const fields = matchFieldNames(parsed, dto);
+  const instance = plainToInstance(dto, fields, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { forbidUnknownValues: false });
+  if (errors.length > 0) throw badRequest(invalidMessage);
+  return instance;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,6 +20,7 @@ import {
   OrgYamlError,
   OrgYamlMissingError,
 } from '../templates/org-yaml';
+import { OrgImportDto } from './dto/org-import.dto';
 import { OrgPlanError, planOrgImport, PlannedWorkspace } from './org-import-plan';
 import { GLOBAL_KEY_CAP, OrgImportRepository } from './org-import.repository';
 
@@ -57,7 +58,7 @@ export class OrgImportService {
     private readonly clock: Clock,
   ) {}
 
-  async import(body: Record<string, unknown>): Promise<OrgImportResult> {
+  async import(body: OrgImportDto): Promise<OrgImportResult> {
     const { template, orgBaseDir } = this.loadTemplate(body);
     await this.preflight(template);
 
@@ -102,15 +103,12 @@ export class OrgImportService {
   }
 
   /** `dir` (takes precedence) or an inline `template`; `force` and other keys are ignored. */
-  private loadTemplate(body: Record<string, unknown>): {
+  private loadTemplate(body: OrgImportDto): {
     template: OrgTemplate;
     orgBaseDir: string | null;
   } {
     const { dir, template } = body;
-    if (dir !== undefined && dir !== null && typeof dir !== 'string') {
-      throw badRequest('invalid request body');
-    }
-    if (typeof dir === 'string' && dir !== '') {
+    if (dir) {
       const templateDir = resolveRealInsideRoot(this.location.dir, dir);
       if (templateDir === null) throw badRequest('invalid org directory');
       let value: unknown;
@@ -127,7 +125,7 @@ export class OrgImportService {
         orgBaseDir: path.resolve(templateDir),
       };
     }
-    if (typeof template === 'object' && template !== null && !Array.isArray(template)) {
+    if (template) {
       // Inline templates are part of the body: a bad shape is a bad body, as in the reference.
       try {
         assertTemplateNesting(template);
@@ -137,8 +135,6 @@ export class OrgImportService {
       }
       const decoded = this.decode(template, 'invalid request body');
       if (decoded.name !== '') return { template: decoded, orgBaseDir: null };
-    } else if (template !== undefined && template !== null) {
-      throw badRequest('invalid request body');
     }
     throw badRequest("provide 'dir' or 'template'");
   }

@@ -4,6 +4,7 @@ import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
 import { authOf } from '../../common/auth/auth-context';
 import { JsonBody } from '../../common/http/json-body.decorator';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { PutAllowlistDto } from './dto/put-allowlist.dto';
 import { AllowlistView, OrgPluginAllowlistService } from './org-plugin-allowlist.service';
 
 @Controller('orgs/:id/plugins/allowlist')
@@ -19,7 +20,7 @@ export class OrgPluginAllowlistController {
   @Put()
   put(
     @Param('id', WorkspaceIdPipe) orgId: string,
-    @JsonBody(undefined, 'invalid request body') body: Record<string, unknown>,
+    @JsonBody(PutAllowlistDto, 'invalid request body') body: PutAllowlistDto,
     @Req() req: Request,
   ): Promise<AllowlistView> {
     return this.allowlist.put(orgId, body, authOf(req));

@@ -3,6 +3,7 @@ import { AuthContext } from '../../common/auth/auth-context';
 import { badRequest, forbidden, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { pluginNameProblem } from '../staging/plugin-names';
+import { PutAllowlistDto } from './dto/put-allowlist.dto';
 import { OrgPluginAllowlistRepository } from './org-plugin-allowlist.repository';
 
 export interface AllowlistView {
@@ -34,8 +35,14 @@ export class OrgPluginAllowlistService {
   }
 
   /** Echoes the request's list as sent (duplicates kept, `null` when omitted), as the reference. */
-  async put(orgId: string, body: unknown, auth: AuthContext | undefined): Promise<AllowlistView> {
-    const { plugins, enabledBy } = parsePutBody(body);
+  async put(
+    orgId: string,
+    body: PutAllowlistDto,
+    auth: AuthContext | undefined,
+  ): Promise<AllowlistView> {
+    const plugins = body.plugins ?? null;
+    const enabledBy = body.enabled_by ?? '';
+    if (enabledBy === '') throw badRequest('enabled_by is required');
     for (const name of plugins ?? []) {
       const problem = pluginNameProblem(name);
       if (problem) throw badRequest('invalid plugin name', { plugin_name: name, detail: problem });
@@ -59,19 +66,4 @@ export class OrgPluginAllowlistService {
     if (!exists) throw notFound('org not found');
     if (auth?.via === 'org-token' && auth.orgId !== orgId) throw forbidden('org access denied');
   }
-}
-
-function parsePutBody(body: unknown): { plugins: string[] | null; enabledBy: string } {
-  const invalid = () => badRequest('invalid request body');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid();
-  const { plugins = null, enabled_by: enabledBy = '' } = body as Record<string, unknown>;
-  if (
-    plugins !== null &&
-    !(Array.isArray(plugins) && plugins.every((p) => typeof p === 'string'))
-  ) {
-    throw invalid();
-  }
-  if (enabledBy !== null && typeof enabledBy !== 'string') throw invalid();
-  if (!enabledBy) throw badRequest('enabled_by is required');
-  return { plugins: plugins as string[] | null, enabledBy };
 }

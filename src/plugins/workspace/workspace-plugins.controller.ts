@@ -13,11 +13,12 @@ import {
 import type { Request, Response } from 'express';
 import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
 import { ApiError, badRequest } from '../../common/http/api-error';
-import { isPlainObject } from '../../common/http/json-body.decorator';
+import { parseJsonBody } from '../../common/http/json-body.decorator';
 import { readBody } from '../../common/http/read-body';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { AppConfig } from '../../config/app-config';
 import { PluginInfo } from '../catalog/plugin-manifest';
+import { InstallPluginDto } from './dto/install-plugin.dto';
 import {
   Compatibility,
   InstallRequest,
@@ -96,24 +97,16 @@ export class WorkspacePluginsController {
       .end(download.archive);
   }
 
-  /** `{source, sha256?}` under `PLUGIN_INSTALL_BODY_MAX_BYTES`; every failure is the same 400. */
+  /**
+   * `{source, sha256?}` under `PLUGIN_INSTALL_BODY_MAX_BYTES`: an oversized body is the same
+   * 400 as a malformed one (spec 05 §7.6), not the generic 413.
+   */
   private async readInstallRequest(req: Request): Promise<InstallRequest> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse((await readBody(req, this.config.pluginInstallBodyMaxBytes)).toString());
-    } catch (err) {
-      if (err instanceof ApiError || err instanceof SyntaxError)
-        throw badRequest('invalid request body');
-      throw err;
-    }
-    if (!isPlainObject(parsed)) throw badRequest('invalid request body');
-    // JSON null reads as the empty string, as Go's decoder does.
-    const source = parsed.source ?? '';
-    const sha256 = parsed.sha256 ?? undefined;
-    if (typeof source !== 'string' || (sha256 !== undefined && typeof sha256 !== 'string')) {
-      throw badRequest('invalid request body');
-    }
-    return { source, sha256 };
+    const raw = await readBody(req, this.config.pluginInstallBodyMaxBytes).catch((err) => {
+      throw err instanceof ApiError ? badRequest('invalid request body') : err;
+    });
+    const body = parseJsonBody(raw, InstallPluginDto, 'invalid request body') as InstallPluginDto;
+    return { source: body.source ?? '', sha256: body.sha256 ?? undefined };
   }
 }
 
