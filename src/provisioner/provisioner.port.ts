@@ -65,8 +65,8 @@ export abstract class Provisioner {
    */
   abstract listConfigFiles(workspaceId: string, relDir: string): Promise<string[] | undefined>;
   /**
-   * Removes files or whole directories under `/configs` (`rm -rf` as root): in the running
-   * container, else in the config volume. Paths that do not exist are not an error.
+   * Removes files or whole directories under `/configs` (`rm -rf` as root) in the running
+   * container; without one it fails. Paths that do not exist are not an error.
    */
   abstract removeFromConfigs(workspaceId: string, relPaths: readonly string[]): Promise<void>;
   /** Whether the config volume exists and holds `relPath` (never creates the volume). */

@@ -409,6 +409,43 @@ describeDocker('DockerProvisioner against a real engine', () => {
       expect(helpers).toEqual([]);
     });
 
+    it('lists the files of a /configs directory and removes paths as root while running', async () => {
+      const s = spec({ configFiles: { 'config.yaml': 'name: x\n', 'keep.md': 'k' } });
+      await provisioner.start(s);
+      expect(await provisioner.listConfigFiles(s.workspaceId, 'plugins')).toBeUndefined();
+      await provisioner.copyToConfigs(
+        s.workspaceId,
+        tarOf({
+          'plugins/a/plugin.yaml': 'name: a\n',
+          'plugins/a/skills/x/SKILL.md': '# x\n',
+          'plugins/b/plugin.yaml': 'name: b\n',
+        }),
+      );
+      expect(await provisioner.listConfigFiles(s.workspaceId, 'plugins')).toEqual([
+        'plugins/a/plugin.yaml',
+        'plugins/a/skills/x/SKILL.md',
+        'plugins/b/plugin.yaml',
+      ]);
+      expect(await provisioner.listConfigFiles(s.workspaceId, 'keep.md')).toBeUndefined();
+
+      await provisioner.removeFromConfigs(s.workspaceId, ['plugins/a', 'plugins/not-there']);
+      expect(await provisioner.listConfigFiles(s.workspaceId, 'plugins')).toEqual([
+        'plugins/b/plugin.yaml',
+      ]);
+      expect((await provisioner.readConfigFile(s.workspaceId, 'keep.md'))?.toString()).toBe('k');
+      await expect(provisioner.removeFromConfigs(s.workspaceId, ['../etc'])).rejects.toThrow(
+        /outside \/configs/,
+      );
+
+      // Stopped: the volume is still listed, but nothing can be removed from it.
+      await provisioner.stop(s.workspaceId);
+      expect(await provisioner.listConfigFiles(s.workspaceId, 'plugins')).toEqual([
+        'plugins/b/plugin.yaml',
+      ]);
+      await expect(provisioner.removeFromConfigs(s.workspaceId, ['plugins/b'])).rejects.toThrow();
+      expect(await provisioner.listConfigFiles(randomUUID(), 'plugins')).toBeUndefined();
+    });
+
     it('never creates a volume to answer a read; a write creates it labelled', async () => {
       const id = randomUUID();
       expect(await provisioner.readConfigFile(id, 'config.yaml')).toBeUndefined();

@@ -107,6 +107,7 @@ export class FakeDocker extends Provisioner {
 
   async removeFromConfigs(workspaceId: string, relPaths: readonly string[]): Promise<void> {
     await this.enter('removeFromConfigs', workspaceId);
+    if (!this.containers.get(workspaceId)?.running) throw new Error('container is not running');
     const volume = this.volumes.get(workspaceId);
     for (const relPath of relPaths) {
       for (const name of [...(volume?.keys() ?? [])]) {

@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
-import { cleanName, ConfigArchive, modeFor, readSingleFile } from './config-archive';
+import {
+  cleanName,
+  ConfigArchive,
+  filesOfDirectory,
+  modeFor,
+  readSingleFile,
+} from './config-archive';
 
 interface Entry {
   name: string;
@@ -109,5 +115,41 @@ describe('readSingleFile', () => {
     expect(await readSingleFile(Readable.from([dir]))).toBeUndefined();
     const empty = await new ConfigArchive().pack();
     expect(await readSingleFile(Readable.from([empty]))).toBeUndefined();
+  });
+});
+
+describe('filesOfDirectory', () => {
+  const archiveOf = async (
+    entries: { name: string; type?: 'file' | 'directory' | 'symlink' }[],
+  ) => {
+    const pack = tar.pack();
+    for (const e of entries) {
+      if ((e.type ?? 'file') === 'file') pack.entry({ name: e.name }, 'x');
+      else pack.entry({ name: e.name, type: e.type, linkname: '/etc/passwd' });
+    }
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+    return Readable.from([Buffer.concat(chunks)]);
+  };
+
+  it("lists the directory's regular files under the prefix, sorted", async () => {
+    const archive = await archiveOf([
+      { name: 'plugins/', type: 'directory' },
+      { name: 'plugins/b/', type: 'directory' },
+      { name: 'plugins/b/plugin.yaml' },
+      { name: 'plugins/a/skills/x/SKILL.md' },
+      { name: 'plugins/link', type: 'symlink' },
+    ]);
+    expect(await filesOfDirectory(archive, 'plugins')).toEqual([
+      'plugins/a/skills/x/SKILL.md',
+      'plugins/b/plugin.yaml',
+    ]);
+  });
+
+  it('answers undefined for a path that is a file', async () => {
+    expect(
+      await filesOfDirectory(await archiveOf([{ name: 'plugins' }]), 'plugins'),
+    ).toBeUndefined();
   });
 });

@@ -133,3 +133,26 @@ export async function readSingleFile(stream: NodeJS.ReadableStream): Promise<Buf
   }
   return first ?? undefined;
 }
+
+/**
+ * The regular files of the archive the engine answers for a directory (its entries are
+ * `<dir name>/…`), as paths under `prefix`; `undefined` when the path is not a directory.
+ * Links are listed by nobody: only regular files count.
+ */
+export async function filesOfDirectory(
+  stream: NodeJS.ReadableStream,
+  prefix: string,
+): Promise<string[] | undefined> {
+  const extract = tar.extract();
+  stream.pipe(extract);
+  const files: string[] = [];
+  let isDirectory: boolean | undefined;
+  // Read to the end, so the engine's connection is released whole.
+  for await (const entry of extract) {
+    isDirectory ??= entry.header.type === 'directory';
+    const [, ...rest] = entry.header.name.replace(/\/+$/, '').split('/');
+    if (entry.header.type === 'file' && rest.length > 0) files.push(`${prefix}/${rest.join('/')}`);
+    entry.resume();
+  }
+  return isDirectory ? files.sort() : undefined;
+}

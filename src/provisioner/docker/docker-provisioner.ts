@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../../common/clock/clock';
 import { Provisioner, WorkspaceStartSpec } from '../provisioner.port';
 import { BridgeNetwork } from './bridge-network';
-import { ConfigArchive, cleanName, readSingleFile } from './config-archive';
+import { ConfigArchive, cleanName, filesOfDirectory, readSingleFile } from './config-archive';
 import { ConfigVolumes, isNoSuchContainer } from './config-volumes';
 import { withA2aPort } from './config-yaml-port';
 import { containerEnv, isGoTrue } from './container-env';
@@ -210,6 +210,47 @@ export class DockerProvisioner extends Provisioner {
       }
     });
     return found === true;
+  }
+
+  async listConfigFiles(workspaceId: string, relDir: string): Promise<string[] | undefined> {
+    const dir = cleanName(relDir);
+    return this.volumes.withConfigs(workspaceId, 'read', async (container) => {
+      let archive: NodeJS.ReadableStream;
+      try {
+        archive = await container.getArchive({ path: `/configs/${dir}` });
+      } catch (err) {
+        if (isEngineNotFound(err) && !isNoSuchContainer(err)) return undefined;
+        throw err;
+      }
+      return filesOfDirectory(archive, dir);
+    });
+  }
+
+  /**
+   * `rm -rf` as root in the running container (argv, no shell; names checked to stay in
+   * `/configs`). The engine has no call to delete from a volume, and a stopped workspace's
+   * volume is only ever reached by containers that never run: without a running container
+   * this fails.
+   */
+  async removeFromConfigs(workspaceId: string, relPaths: readonly string[]): Promise<void> {
+    if (relPaths.length === 0) return;
+    const targets = relPaths.map((relPath) => `/configs/${cleanName(relPath)}`);
+    const container = this.docker.getContainer(containerName(workspaceId));
+    const exec = await container.exec({
+      Cmd: ['rm', '-rf', '--', ...targets],
+      User: 'root',
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const output = await exec.start({ hijack: true, stdin: false });
+    await new Promise<void>((resolve, reject) => {
+      output.on('end', resolve);
+      output.on('close', resolve);
+      output.on('error', reject);
+      output.resume();
+    });
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) throw new Error(`rm in ${containerName(workspaceId)} exited ${ExitCode}`);
   }
 
   async copyToConfigs(workspaceId: string, tar: Readable): Promise<void> {

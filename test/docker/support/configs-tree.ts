@@ -4,6 +4,8 @@ import * as tar from 'tar-stream';
 export interface TreeEntry {
   readonly type: string;
   readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
   readonly content: string;
 }
 
@@ -30,6 +32,8 @@ export async function configsTreeAt(
     tree.set(name.replace(/\/$/, ''), {
       type: entry.header.type ?? 'file',
       mode: (entry.header.mode ?? 0) & 0o7777,
+      uid: entry.header.uid ?? -1,
+      gid: entry.header.gid ?? -1,
       content: Buffer.concat(chunks).toString('utf8'),
     });
   }
