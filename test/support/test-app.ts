@@ -9,6 +9,7 @@ import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { freeLoopbackPort } from '../../src/provisioner/docker/loopback-ports';
 import { COMPUTE_BACKENDS_PROVIDER } from '../../src/provisioner/provisioner.module';
 import { HttpClient } from './http-client';
+import { trackOpenApp } from './open-apps';
 import { TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -76,7 +77,7 @@ export async function startTestApp(
     http: new HttpClient(baseUrl),
     get: <T>(token: Type<T> | Abstract<T> | string | symbol) =>
       app.get<T>(token as Type<T>, { strict: false }),
-    close: () => app.close(),
+    close: trackOpenApp(databaseUrl, () => app.close()),
   };
 }
 

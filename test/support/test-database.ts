@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { closeOpenApps } from './open-apps';
 import { ENV_ADMIN_URL, ENV_TEMPLATE, withClient, withDatabase } from './pg-admin';
 
 export interface TestDatabase {
@@ -34,6 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
     query: async <R extends object>(text: string, values?: unknown[]) =>
       (await pool.query<R & object>(text, values)).rows as R[],
     drop: async () => {
+      await closeOpenApps(url);
       await pool.end();
       await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
