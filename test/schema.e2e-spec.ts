@@ -11,6 +11,8 @@ describe('schema', () => {
   const db = useTestDatabase();
 
   it('the entities match every table and column the migrations create', async () => {
+    // TypeORM keys generated-column metadata by database name; this clone has a new one.
+    await db.query(`UPDATE typeorm_metadata SET "database" = current_database()`);
     const dataSource = createDataSource(db.url, 2);
     await dataSource.initialize();
     try {

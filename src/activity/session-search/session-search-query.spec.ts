@@ -1,4 +1,4 @@
-import { containsPattern, parseSessionSearchQuery } from './session-search-query';
+import { parseSessionSearchQuery } from './session-search-query';
 
 describe('parseSessionSearchQuery', () => {
   it('defaults to no text and limit 50', () => {
@@ -19,15 +19,5 @@ describe('parseSessionSearchQuery', () => {
     ['2.5', 50],
   ])('limit=%p → %p', (limit, expected) => {
     expect(parseSessionSearchQuery({ limit }).limit).toBe(expected);
-  });
-});
-
-describe('containsPattern', () => {
-  it('wraps q in %…%', () => {
-    expect(containsPattern('docs')).toBe('%docs%');
-  });
-
-  it('escapes %, _ and \\ so they match themselves', () => {
-    expect(containsPattern('50%_a\\b')).toBe('%50\\%\\_a\\\\b%');
   });
 });

@@ -18,8 +18,3 @@ export function parseSessionSearchQuery(query: Record<string, unknown>): Session
       limit === undefined || limit <= 0 ? DEFAULT_SEARCH_LIMIT : Math.min(limit, MAX_SEARCH_LIMIT),
   };
 }
-
-/** `%q%` for ILIKE with the pattern characters of `q` taken literally (`\` is the escape). */
-export function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { internalError } from '../../common/http/api-error';
 import { fromJsonText, WithParsedJson } from '../json-column';
-import { containsPattern, SessionSearchQuery } from './session-search-query';
+import { containsPattern } from '../../common/text/like-pattern';
+import { SessionSearchQuery } from './session-search-query';
 import { SessionSearchRepository, SessionSearchRow } from './session-search.repository';
 
 /** One hit of `GET /workspaces/:id/session-search` (spec 03 §5.4). */

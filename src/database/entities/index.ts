@@ -1,6 +1,13 @@
 import { A2AQueueEntity } from './a2a-queue.entity';
 import { ActivityLogEntity } from './activity-log.entity';
 import { CanvasLayoutEntity, CanvasViewportEntity, WorkspaceConfigEntity } from './canvas.entity';
+import {
+  AgentMemoryEntity,
+  ApprovalRequestEntity,
+  PlatformInstructionEntity,
+  WorkflowCheckpointEntity,
+  WorkspaceTokenUsageEntity,
+} from './memory.entity';
 import { OrgPluginAllowlistEntity } from './org-plugin-allowlist.entity';
 import { WorkspaceScheduleEntity } from './schedule.entity';
 import { GlobalSecretEntity, WorkspaceSecretEntity } from './secret.entity';
@@ -12,6 +19,7 @@ export * from './a2a-queue.entity';
 export * from './activity-log.entity';
 export * from './canvas.entity';
 export * from './org-plugin-allowlist.entity';
+export * from './memory.entity';
 export * from './schedule.entity';
 export * from './secret.entity';
 export * from './structure-event.entity';
@@ -33,4 +41,9 @@ export const ENTITIES = [
   WorkspaceScheduleEntity,
   A2AQueueEntity,
   OrgPluginAllowlistEntity,
+  AgentMemoryEntity,
+  ApprovalRequestEntity,
+  WorkflowCheckpointEntity,
+  PlatformInstructionEntity,
+  WorkspaceTokenUsageEntity,
 ];
