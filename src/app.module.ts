@@ -9,6 +9,7 @@ import { ObservabilityModule } from './common/observability/observability.module
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { MemoriesModule } from './memories/memories.module';
 import { EventsModule } from './events/events.module';
 import { OperationsModule } from './operations/operations.module';
 import { BudgetModule } from './workspaces/budget/budget.module';
@@ -54,6 +55,7 @@ export class AppModule {
         ActivityModule,
         // layer 4
         A2AModule,
+        MemoriesModule,
         // layer 5
         SchedulerModule,
         OrgTokensModule,

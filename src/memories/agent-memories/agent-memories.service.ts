@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { badRequest, forbidden, notFound } from '../../common/http/api-error';
+import { orInternalError } from '../../common/http/or-internal-error';
+import { parseUuid } from '../../common/http/uuid';
+import { containsPattern } from '../../common/text/like-pattern';
+import { AgentMemoriesRepository, CommitOutcome, MemoryRow } from './agent-memories.repository';
+import { CommitMemoryDto } from './dto/commit-memory.dto';
+import { MemorySearch } from './memory-query';
+import {
+  hasNulCharacter,
+  isMemoryScope,
+  MAX_CONTENT_BYTES,
+  namespaceOf,
+  storedContent,
+  wrapGlobal,
+} from './memory-rules';
+
+/** One memory on the wire (spec 08 §2.4). */
+export type MemoryView = MemoryRow;
+
+/**
+ * Agent memories (spec 08 §2): commit with the scope rules, search by scope with full-text
+ * search, delete one's own. No route here emits an event.
+ */
+@Injectable()
+export class AgentMemoriesService {
+  private readonly logger = new Logger(AgentMemoriesService.name);
+
+  constructor(private readonly memories: AgentMemoriesRepository) {}
+
+  async commit(
+    workspaceId: string,
+    body: CommitMemoryDto,
+  ): Promise<{ id: string; scope: string; namespace: string }> {
+    const { scope } = body;
+    if (!isMemoryScope(scope)) throw badRequest('scope must be LOCAL, TEAM, or GLOBAL');
+    const namespace = namespaceOf(body.namespace);
+    if (hasNulCharacter(body.content)) throw badRequest('invalid request body');
+    if (Buffer.byteLength(body.content, 'utf8') > MAX_CONTENT_BYTES)
+      throw badRequest(`content exceeds ${MAX_CONTENT_BYTES} bytes`);
+
+    const content = storedContent(body.content, scope);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const outcome: CommitOutcome = await orInternalError(
+      this.memories.commit(workspaceId, content, scope, namespace, sha256),
+      'failed to store memory',
+      this.logger,
+    );
+    if (outcome.kind === 'no-workspace') throw notFound('workspace not found');
+    if (outcome.kind === 'not-root')
+      throw forbidden('only root workspaces can write GLOBAL memories');
+    return { id: outcome.id, scope, namespace };
+  }
+
+  async search(readerId: string, search: MemorySearch): Promise<MemoryView[]> {
+    const rows = await orInternalError(this.find(readerId, search), 'search failed', this.logger);
+    return rows.map((row) =>
+      row.scope === 'GLOBAL'
+        ? { ...row, content: wrapGlobal(row.id, row.workspace_id, row.content) }
+        : row,
+    );
+  }
+
+  async delete(workspaceId: string, memoryId: string): Promise<{ status: 'deleted' }> {
+    const id = parseUuid(memoryId);
+    const deleted =
+      id !== null &&
+      (await orInternalError(this.memories.delete(workspaceId, id), 'delete failed', this.logger));
+    if (!deleted) throw notFound('memory not found or not owned by this workspace');
+    return { status: 'deleted' };
+  }
+
+  private async find(readerId: string, search: MemorySearch): Promise<MemoryRow[]> {
+    const { match } = search;
+    // Text with U+0000 cannot occur in a stored memory (nor be sent to PostgreSQL).
+    if (match.mode !== 'recent' && hasNulCharacter(match.q)) return [];
+    if (search.namespace !== undefined && hasNulCharacter(search.namespace)) return [];
+
+    const base = {
+      readerId,
+      scope: search.scope,
+      namespace: search.namespace,
+      limit: search.limit,
+    };
+    if (match.mode === 'recent') return this.memories.search({ ...base, mode: 'recent' });
+    if (match.mode === 'fts') {
+      const rows = await this.memories.search({ ...base, mode: 'fts', text: match.q });
+      // A query of stop words only has nothing to search for: match it literally instead.
+      if (rows.length > 0 || !(await this.memories.isEmptyTsquery(match.q))) return rows;
+    }
+    return this.memories.search({ ...base, mode: 'substring', text: containsPattern(match.q) });
+  }
+}

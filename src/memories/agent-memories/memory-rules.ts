@@ -1,0 +1,47 @@
+import { badRequest } from '../../common/http/api-error';
+import { redactSecrets } from '../../common/text/secret-redaction';
+import { MEMORY_SCOPES, MemoryScope } from '../../database/entities';
+
+export const DEFAULT_NAMESPACE = 'general';
+/** Bytes, as the reference counts them (the column holds 50 characters). */
+export const MAX_NAMESPACE_BYTES = 50;
+/**
+ * Largest memory content accepted, in UTF-8 bytes: the size the reference cut seeded memories
+ * to. Its HTTP route had no limit beyond the request body.
+ */
+export const MAX_CONTENT_BYTES = 100_000;
+
+export function isMemoryScope(value: unknown): value is MemoryScope {
+  return MEMORY_SCOPES.includes(value as MemoryScope);
+}
+
+/** PostgreSQL text cannot hold U+0000; such input is refused rather than failing the write. */
+export function hasNulCharacter(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/** Empty → `general`; over 50 bytes → 400. */
+export function namespaceOf(raw: string | null | undefined): string {
+  const namespace = raw || DEFAULT_NAMESPACE;
+  if (Buffer.byteLength(namespace, 'utf8') > MAX_NAMESPACE_BYTES)
+    throw badRequest('namespace must be <= 50 characters');
+  return namespace;
+}
+
+/**
+ * What is stored for a commit: secrets redacted and, for GLOBAL rows (which every workspace
+ * reads inside a `[MEMORY …]` wrapper), the wrapper's opening spoofed away.
+ */
+export function storedContent(content: string, scope: MemoryScope): string {
+  const redacted = redactSecrets(content);
+  return scope === 'GLOBAL' ? escapeMemoryDelimiter(redacted) : redacted;
+}
+
+export function escapeMemoryDelimiter(content: string): string {
+  return content.replaceAll('[MEMORY ', '[_MEMORY ');
+}
+
+/** How every reader sees a GLOBAL memory: attributed to its writer. */
+export function wrapGlobal(id: string, writerId: string, content: string): string {
+  return `[MEMORY id=${id} scope=GLOBAL from=${writerId}]: ${content}`;
+}
