@@ -6,4 +6,6 @@ export const LockKeys = {
   activityRetention: 7_240_102,
   eventSpillPrune: 7_240_103,
   phantomBusySweep: 7_242_001,
+  /** Approvals denied after 10 minutes unanswered. */
+  approvalExpiry: 7_243_000,
 } as const;

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { isPlainObject } from '../../common/http/json-body.decorator';
 import { badRequest, internalError } from '../../common/http/api-error';
+import { containsNul } from '../../common/text/nul-character';
 import { redactSecrets } from '../../common/text/secret-redaction';
 import { AdminMemoriesRepository, MemoryExportRow } from './admin-memories.repository';
 import {
   DEFAULT_NAMESPACE,
-  hasNulCharacter,
   isMemoryScope,
   MAX_CONTENT_BYTES,
   MAX_NAMESPACE_BYTES,
@@ -101,7 +101,7 @@ function importEntry(raw: unknown): ImportEntry | null {
   if (createdAt != null && typeof createdAt !== 'string') return null;
   const ns = namespace || DEFAULT_NAMESPACE;
   const texts = [workspaceName, content, ns, createdAt ?? ''];
-  if (texts.some(hasNulCharacter)) return null;
+  if (texts.some(containsNul)) return null;
   if (Buffer.byteLength(ns, 'utf8') > MAX_NAMESPACE_BYTES) return null;
   if (Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES) return null;
   return {

@@ -4,11 +4,11 @@ import { badRequest, forbidden, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
 import { containsPattern } from '../../common/text/like-pattern';
+import { containsNul } from '../../common/text/nul-character';
 import { AgentMemoriesRepository, CommitOutcome, MemoryRow } from './agent-memories.repository';
 import { CommitMemoryDto } from './dto/commit-memory.dto';
 import { MemorySearch } from './memory-query';
 import {
-  hasNulCharacter,
   isMemoryScope,
   MAX_CONTENT_BYTES,
   namespaceOf,
@@ -36,7 +36,7 @@ export class AgentMemoriesService {
     const { scope } = body;
     if (!isMemoryScope(scope)) throw badRequest('scope must be LOCAL, TEAM, or GLOBAL');
     const namespace = namespaceOf(body.namespace);
-    if (hasNulCharacter(body.content)) throw badRequest('invalid request body');
+    if (containsNul([body.content, body.namespace])) throw badRequest('invalid request body');
     if (Buffer.byteLength(body.content, 'utf8') > MAX_CONTENT_BYTES)
       throw badRequest(`content exceeds ${MAX_CONTENT_BYTES} bytes`);
 
@@ -74,8 +74,8 @@ export class AgentMemoriesService {
   private async find(readerId: string, search: MemorySearch): Promise<MemoryRow[]> {
     const { match } = search;
     // Text with U+0000 cannot occur in a stored memory (nor be sent to PostgreSQL).
-    if (match.mode !== 'recent' && hasNulCharacter(match.q)) return [];
-    if (search.namespace !== undefined && hasNulCharacter(search.namespace)) return [];
+    if (match.mode !== 'recent' && containsNul(match.q)) return [];
+    if (search.namespace !== undefined && containsNul(search.namespace)) return [];
 
     const base = {
       readerId,

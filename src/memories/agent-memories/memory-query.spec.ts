@@ -32,9 +32,10 @@ describe('parseMemorySearch', () => {
   });
 
   it('takes the first of repeated parameters and the namespace as given', () => {
-    expect(parseMemorySearch({ scope: ['TEAM', 'LOCAL'], namespace: 'procedures' })).toMatchObject(
-      { scope: 'TEAM', namespace: 'procedures' },
-    );
+    expect(parseMemorySearch({ scope: ['TEAM', 'LOCAL'], namespace: 'procedures' })).toMatchObject({
+      scope: 'TEAM',
+      namespace: 'procedures',
+    });
   });
 });
 

@@ -15,11 +15,6 @@ export function isMemoryScope(value: unknown): value is MemoryScope {
   return MEMORY_SCOPES.includes(value as MemoryScope);
 }
 
-/** PostgreSQL text cannot hold U+0000; such input is refused rather than failing the write. */
-export function hasNulCharacter(text: string): boolean {
-  return text.includes('\u0000');
-}
-
 /** Empty → `general`; over 50 bytes → 400. */
 export function namespaceOf(raw: string | null | undefined): string {
   const namespace = raw || DEFAULT_NAMESPACE;

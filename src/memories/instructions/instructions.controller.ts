@@ -1,0 +1,66 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
+import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
+import { JsonBody } from '../../common/http/json-body.decorator';
+import { firstValue } from '../../common/http/query-params';
+import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { InstructionRow } from './instructions.repository';
+import { InstructionsService } from './instructions.service';
+
+/** Operators manage instructions. */
+@Controller('instructions')
+@UseGuards(AdminAuthGuard)
+export class InstructionsController {
+  constructor(private readonly instructions: InstructionsService) {}
+
+  @Get()
+  list(@Query() query: Record<string, unknown>): Promise<InstructionRow[]> {
+    return this.instructions.list({
+      workspaceId: firstValue(query.workspace_id) || undefined,
+      scope: firstValue(query.scope) || undefined,
+    });
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(
+    @JsonBody(undefined, 'scope, title, and content are required') body: Record<string, unknown>,
+  ) {
+    return this.instructions.create(body);
+  }
+
+  @Put(':id')
+  update(
+    @Param('id') id: string,
+    @JsonBody(undefined, 'invalid request') body: Record<string, unknown>,
+  ) {
+    return this.instructions.update(id, body);
+  }
+
+  @Delete(':id')
+  delete(@Param('id') id: string) {
+    return this.instructions.delete(id);
+  }
+}
+
+/** The runtime resolves its instructions once, while building its system prompt. */
+@Controller('workspaces/:id/instructions')
+@UseGuards(WorkspaceAuthGuard)
+export class InstructionsResolveController {
+  constructor(private readonly instructions: InstructionsService) {}
+
+  @Get('resolve')
+  resolve(@Param('id', WorkspaceIdPipe) id: string) {
+    return this.instructions.resolve(id);
+  }
+}
