@@ -4,6 +4,7 @@ import { ActivityModule } from './activity/activity.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
+import { HooksModule } from './common/hooks/hooks.module';
 import { LoopsModule } from './common/loops/loops.module';
 import { ObservabilityModule } from './common/observability/observability.module';
 import { AppConfig } from './config/app-config';
@@ -39,6 +40,7 @@ export class AppModule {
         DatabaseModule,
         LoopsModule,
         AuthModule,
+        HooksModule,
         CryptoModule,
         EventsModule,
         // layer 1

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ActivityLogger } from '../../activity/activity-logger';
+import { TokenUsageReports } from '../../common/hooks/token-usage-reports';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { isSystemCaller } from './caller';
 import { Dispatch } from './dispatch';
 import { toolTraceOf } from './envelope';
 import { ProxyTargetRepository } from './proxy-target.repository';
+import { usageOf } from './reply-usage';
 import { parseJsonOrNull } from './response-reader';
 
 /**
  * What a proxied call leaves behind (spec 03 §2.13), detached from the reply: the target's
- * `a2a_receive` row, `A2A_RESPONSE` for the canvas, and the caller's `last_outbound_at`.
+ * `a2a_receive` row, `A2A_RESPONSE` for the canvas, the caller's `last_outbound_at`, and the
+ * token usage the agent reported (only a reply that carries some costs anything).
  */
 @Injectable()
 export class ProxySideEffects {
@@ -19,6 +22,7 @@ export class ProxySideEffects {
     private readonly activity: ActivityLogger,
     private readonly events: EventEmitter,
     private readonly targets: ProxyTargetRepository,
+    private readonly usage: TokenUsageReports,
   ) {}
 
   /** The agent answered (any status); `bytes` is its reply, when there is one to keep. */
@@ -38,6 +42,8 @@ export class ProxySideEffects {
       durationMs,
       status: status >= 400 ? 'error' : 'ok',
     });
+    const usage = usageOf(reply);
+    if (usage) this.usage.emit({ workspaceId: req.targetId, ...usage });
     if (status >= 400) return;
     if (req.callerId === '' && reply !== null) {
       this.events.broadcastOnly('A2A_RESPONSE', req.targetId, {
