@@ -18,7 +18,7 @@ const ADD = sql(
   'token_usage.add',
   `INSERT INTO workspace_token_usage
      (workspace_id, period_start, input_tokens, output_tokens, call_count, estimated_cost_usd)
-   VALUES ($1, $2, $3, $4, 1, ($3::numeric * 3 + $4::numeric * 15) / 1000000)
+   VALUES ($1, $2, $3::bigint, $4::bigint, 1, ($3::bigint * 3 + $4::bigint * 15)::numeric / 1000000)
    ON CONFLICT (workspace_id, period_start) DO UPDATE SET
      input_tokens = workspace_token_usage.input_tokens + EXCLUDED.input_tokens,
      output_tokens = workspace_token_usage.output_tokens + EXCLUDED.output_tokens,
