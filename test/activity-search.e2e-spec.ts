@@ -113,6 +113,37 @@ describe('GET /workspaces/:id/session-search', () => {
     expect(await contents('?q=%25')).toEqual(['progress 100% done']);
   });
 
+  it('covers the workspace’s agent memories too (kind memory, labelled by scope)', async () => {
+    const ws = await insertWorkspace(db);
+    const client = app.http.withBearer(await insertToken(db, ws));
+    await seed(ws, [{ summary: 'deployed the docs site' }]);
+    await db.query(
+      `INSERT INTO agent_memories (workspace_id, content, scope, created_at) VALUES
+         ($1, 'docs live under /site', 'TEAM', now() + interval '1 second'),
+         ($1, 'unrelated', 'LOCAL', now() - interval '1 hour')`,
+      [ws],
+    );
+    const hits = (await client.get(`/workspaces/${ws}/session-search?q=docs`)).body;
+    expect(hits).toEqual([
+      {
+        kind: 'memory',
+        id: expect.any(String),
+        workspace_id: ws,
+        label: 'TEAM',
+        content: 'docs live under /site',
+        method: '',
+        status: '',
+        created_at: expect.any(String),
+      },
+      expect.objectContaining({ kind: 'activity', content: 'deployed the docs site' }),
+    ]);
+    const all = (await client.get(`/workspaces/${ws}/session-search`)).body;
+    expect(all.map((h: any) => h.kind)).toEqual(['memory', 'activity', 'memory']);
+    expect((await client.get(`/workspaces/${ws}/session-search?q=local`)).body).toEqual([
+      expect.objectContaining({ kind: 'memory', content: 'unrelated' }),
+    ]);
+  });
+
   describe('limit', () => {
     beforeAll(async () => {
       await db.query(

@@ -289,11 +289,37 @@ describe('POST /workspaces', () => {
         ['an empty workspace_dir', { workspace_dir: '' }, { workspace_dir: null }],
         ['a url without external (ignored)', { url: 'http://x:1' }, { url: null }],
         ['unknown keys', { colour: 'blue', model: 'gpt' }, { tier: 3 }],
-        ['initial_memories (accepted, not stored)', { initial_memories: [{ content: 'hi' }] }, {}],
       ])('normalises %s', async (_label, extra, expected) => {
         const res = await create({ name: 'Norm', ...extra });
         expect(res.status).toBe(201);
         expect(await workspaceRow(db, res.body.id)).toMatchObject(expected);
+      });
+
+      it('seeds initial_memories under the awareness namespace, normalised and redacted', async () => {
+        const res = await create({
+          name: 'Seeded',
+          initial_memories: [
+            { content: 'remember the runbook', scope: 'team' },
+            { content: 'API: OPENAI_API_KEY=sk-secret' },
+            { content: 'skipped', scope: 'private' },
+            { content: '' },
+            'not an object',
+          ],
+        });
+        expect(res.status).toBe(201);
+        const rows = await db.query<any>(
+          `SELECT content, scope, namespace FROM agent_memories WHERE workspace_id = $1
+            ORDER BY content DESC`,
+          [res.body.id],
+        );
+        expect(rows).toEqual([
+          { content: 'remember the runbook', scope: 'TEAM', namespace: `workspace:${res.body.id}` },
+          {
+            content: 'API: [REDACTED:API_KEY]',
+            scope: 'LOCAL',
+            namespace: `workspace:${res.body.id}`,
+          },
+        ]);
       });
 
       it('places a partial canvas position with 0 for the missing axis', async () => {

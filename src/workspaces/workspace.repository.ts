@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LockKeys } from '../common/loops/lock-keys';
 import { Database, Queryable, sql } from '../database/database.service';
 import { WorkspaceStatus } from '../database/entities';
+import type { MemorySeed } from './initial-memories';
 
 /** The columns every workspace read returns (list, get), with the canvas layout joined in. */
 export interface WorkspaceViewRow {
@@ -127,6 +128,16 @@ const UPSERT_CONFIG = sql(
    ON CONFLICT (workspace_id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
 );
 
+/**
+ * Seeded memories in one statement, under the workspace's awareness namespace. No GLOBAL root
+ * rule and no `[MEMORY` escape apply: seeds come from the operator's create or import body.
+ */
+const SEED_MEMORIES = sql(
+  'workspaces.seed_memories',
+  `INSERT INTO agent_memories (workspace_id, content, scope, namespace)
+   SELECT $1, content, scope, $2 FROM unnest($3::text[], $4::text[]) AS s(content, scope)`,
+);
+
 /** Rows of every table that references a workspace, removed on purge (children before parents). */
 const PURGE_STATEMENTS = [
   `DELETE FROM activity_logs WHERE workspace_id = ANY($1::uuid[])`,
@@ -189,6 +200,21 @@ export class WorkspaceRepository {
       w.url,
     ]);
     await tx.execute(INSERT_LAYOUT, [w.id, position.x, position.y]);
+  }
+
+  async seedMemories(
+    tx: Queryable,
+    id: string,
+    namespace: string,
+    seeds: readonly MemorySeed[],
+  ): Promise<void> {
+    if (seeds.length === 0) return;
+    await tx.execute(SEED_MEMORIES, [
+      id,
+      namespace,
+      seeds.map((s) => s.content),
+      seeds.map((s) => s.scope),
+    ]);
   }
 
   /** One UPDATE for every present column; `updated_at` moves with any of them. */

@@ -10,6 +10,7 @@ import { WorkspaceStatus } from '../database/entities';
 import { EventEmitter } from '../events/event-emitter.port';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { externalConnection } from './external-connection';
+import { memorySeeds } from './initial-memories';
 import { ProvisioningService } from './provisioning/provisioning.service';
 import { SecretsRepository } from './secrets/secrets.repository';
 import { readTemplateDefaults } from './templates/template-defaults';
@@ -104,6 +105,7 @@ export class WorkspacesService {
       );
       for (const [key, value] of Object.entries(dto.secrets ?? {}))
         await this.storeSecret(tx, id, key, value);
+      await this.seedMemories(tx, id, awarenessNamespace, dto.initial_memories);
     });
 
     await this.events.recordAndBroadcast('WORKSPACE_PROVISIONING', id, { name, tier, runtime });
@@ -168,6 +170,24 @@ export class WorkspacesService {
       if (pgErrorCode(err) === PgError.foreignKeyViolation)
         throw badRequest('parent workspace not found');
       this.logger.error({ err }, 'workspace insert failed');
+      throw internalError('failed to create workspace');
+    }
+  }
+
+  /**
+   * Seeds `initial_memories` in the create transaction: a workspace never comes into being
+   * without the memories it was created with (the reference logged the failure and went on).
+   */
+  private async seedMemories(
+    tx: Queryable,
+    id: string,
+    namespace: string,
+    initialMemories: readonly unknown[] | undefined,
+  ): Promise<void> {
+    try {
+      await this.workspaces.seedMemories(tx, id, namespace, memorySeeds(initialMemories));
+    } catch (err) {
+      this.logger.error({ err, workspaceId: id }, 'seeding initial memories failed');
       throw internalError('failed to create workspace');
     }
   }

@@ -9,8 +9,8 @@ import { SessionSearchRepository, SessionSearchRow } from './session-search.repo
 export type SessionSearchHit = WithParsedJson<SessionSearchRow, 'request_body' | 'response_body'>;
 
 /**
- * Case-insensitive substring search over a workspace's activity rows, newest first. The
- * reference also searched `agent_memories` (`kind: "memory"`); memories are out of scope here.
+ * Case-insensitive substring search over a workspace's activity rows and agent memories
+ * (`kind: "memory"`, labelled with their scope), newest first.
  */
 @Injectable()
 export class SessionSearchService {

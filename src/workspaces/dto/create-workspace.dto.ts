@@ -41,6 +41,6 @@ export class CreateWorkspaceDto {
   @IsOptional() @IsObject() @IsStringRecord() secrets?: Record<string, string>;
   @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) max_concurrent_tasks?: number;
   @IsOptional() @ValidateNested() @Type(() => CanvasPositionDto) canvas?: CanvasPositionDto;
-  /** Accepted for wire compatibility; agent memories are not part of this server yet. */
+  /** `[{content, scope}]`, seeded into `agent_memories` (entries that cannot be stored are skipped). */
   @IsOptional() @IsArray() initial_memories?: unknown[];
 }
