@@ -33,6 +33,9 @@ async function startEmbedded(scope) {
     dataDir: path.join(dataDir, 'cluster'),
     port: await freePort(),
     database: 'molecule_bench',
+    // Room for the memory benchmark's million-row corpus (about 0.8 GB with its indexes) to
+    // stay cached, as on a server sized for its data; the default is 128 MB.
+    settings: { shared_buffers: '1GB' },
   });
   scope.defer('embedded PostgreSQL', () => server.stop());
   return server.start();

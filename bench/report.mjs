@@ -16,6 +16,7 @@ export function renderReport({ environment, settings, results }) {
   if (results.streaming) out.push(...streamingSection(results.streaming, settings.streaming));
   if (results.fanout) out.push(...fanoutSection(results.fanout, settings.fanout));
   if (results.scheduler) out.push(...schedulerSection(results.scheduler, settings.scheduler));
+  if (results.memory) out.push(...memorySection(results.memory, settings.memory));
   return out.join('\n');
 }
 
@@ -198,6 +199,36 @@ const HTTP_COLUMNS = [
 ];
 
 /** `clientSideOnly`: the calls never reached the app, so its columns say nothing. */
+function memorySection(r, s) {
+  const corpus = (c) => `${c.memories.toLocaleString('en')} memories / ${c.workspaces} workspaces`;
+  const scopeRows = Object.entries(r.byScope).map(([name, arms]) => [
+    name,
+    fixed(2)(arms.small.latencyMs.p50),
+    fixed(2)(arms.small.latencyMs.p99),
+    fixed(2)(arms.large.latencyMs.p50),
+    fixed(2)(arms.large.latencyMs.p99),
+    times(arms.large.latencyMs.p99 / arms.small.latencyMs.p99),
+  ]);
+  return [
+    `6. Memory search — GET /workspaces/:id/memories, mixed scopes and queries, ${s.rounds} rounds × ` +
+      `${s.requestsPerRound} searches per arm, concurrency ${s.concurrency}`,
+    `   corpora: small ${corpus(r.corpora.small)} (seeded in ${fixed(0)(r.corpora.small.seedSeconds)} s), ` +
+      `large ${corpus(r.corpora.large)} (${fixed(0)(r.corpora.large.seedSeconds)} s)`,
+    ...table(HTTP_COLUMNS, [
+      httpRow('small corpus', r.small),
+      httpRow('large corpus', r.large),
+      ratioRow('large / small', r.largeOverSmall),
+    ]),
+    statementLine('DB statements per search (large)', r.large.dbStatementsPerOp),
+    `   By scope (${s.scopeRequests} × 2 searches per arm), ms:`,
+    ...table(
+      ['scope', 'small p50', 'small p99', 'large p50', 'large p99', 'large/small p99'],
+      scopeRows,
+    ),
+    '',
+  ];
+}
+
 function httpRow(label, a, { clientSideOnly = false } = {}) {
   const app = (digits, value) => (clientSideOnly ? '–' : fixed(digits)(value));
   return [

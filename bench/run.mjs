@@ -3,6 +3,7 @@
  *   heartbeat  heartbeat vs GET /health       a2a     A2A proxy vs direct
  *   streaming  SSE through the proxy vs direct  fanout  WebSocket fan-out, same vs cross replica
  *   scheduler  5,000 schedules due at once on two replicas vs the same messages via POST /a2a
+ *   memory     memory search on a million memories vs a tenth of that
  * Needs the production build (`npm run build`, which the npm script runs first). Every load
  * phase is bounded by a request count; all traffic stays on 127.0.0.1. Flags:
  *   --quick          a reduced run (a smoke test of the bench itself, not numbers to quote)
@@ -23,6 +24,7 @@ import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
 import { fanoutBench } from './benchmarks/fanout.mjs';
 import { heartbeatBench } from './benchmarks/heartbeat.mjs';
 import { schedulerBench } from './benchmarks/scheduler.mjs';
+import { memorySearchBench } from './benchmarks/memory-search.mjs';
 import { streamingBench } from './benchmarks/streaming.mjs';
 import { startPostgres } from './postgres.mjs';
 import { renderReport, writeResults } from './report.mjs';
@@ -61,6 +63,17 @@ const FULL = {
     proxyMessagesPerRound: 2000,
     rounds: 2,
   },
+  memory: {
+    largeOrgs: 100,
+    smallOrgs: 10,
+    perWorkspace: 1000,
+    globals: 2000,
+    concurrency: 2,
+    warmup: 400,
+    requestsPerRound: 600,
+    rounds: 6,
+    scopeRequests: 200,
+  },
 };
 
 const QUICK = {
@@ -76,6 +89,17 @@ const QUICK = {
     agents: 5,
     rounds: 1,
   },
+  memory: {
+    ...FULL.memory,
+    largeOrgs: 10,
+    smallOrgs: 1,
+    perWorkspace: 200,
+    globals: 200,
+    warmup: 50,
+    requestsPerRound: 100,
+    rounds: 2,
+    scopeRequests: 40,
+  },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
@@ -90,6 +114,8 @@ const BENCHMARKS = {
   },
   // Two replicas of its own, polling fast; A and B keep their cron loops idle.
   scheduler: (ctx, settings) => schedulerBench({ ...ctx, settings }),
+  // Two more instances, each on its own corpus database.
+  memory: (ctx, settings) => memorySearchBench({ ...ctx, settings }),
 };
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));

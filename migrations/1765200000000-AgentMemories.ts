@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Scoped agent memories (spec 08 §1.1) with full-text search: `content_tsv` is generated from
- * `content` (English configuration) and GIN-indexed, so search needs no extension. A vector
+ * `content` (English configuration), so search needs no extension. A vector
  * column for similarity search is not part of this table: it would be added where pgvector
  * exists by a conditional migration (see `migrations/conditional.ts`), recorded only once it
  * really ran. `workspace_id` is NOT NULL and cascades (purge removes the rows anyway).
@@ -40,7 +40,12 @@ export class AgentMemories1765200000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX idx_memories_global_time ON agent_memories (created_at DESC, id DESC) WHERE scope = 'GLOBAL'`,
     );
-    await db.query(`CREATE INDEX idx_memories_fts ON agent_memories USING GIN (content_tsv)`);
+    // Text search within one workspace (or a team) filters that workspace's rows, found through
+    // the indexes above: its cost follows the reader's memories, never the table. Only GLOBAL
+    // (read by everyone) is searched through a text index, one over the GLOBAL rows alone.
+    await db.query(
+      `CREATE INDEX idx_memories_global_fts ON agent_memories USING GIN (content_tsv) WHERE scope = 'GLOBAL'`,
+    );
     await db.query(`CREATE INDEX idx_memories_ns ON agent_memories (workspace_id, namespace)`);
   }
 

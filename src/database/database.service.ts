@@ -12,11 +12,18 @@ import { MetricsRegistry } from '../common/metrics/metrics-registry';
 export interface Statement {
   readonly name?: string;
   readonly text: string;
+  /**
+   * `false`: counted under its name but planned afresh on every execution. For statements
+   * whose best plan depends on the parameter values (full-text search: a common word matches
+   * half the rows, a rare one a handful), where a cached generic plan picks one strategy for
+   * all of them.
+   */
+  readonly prepare?: boolean;
 }
 
 /** Declares a named (prepared) statement. Names must be unique across the codebase. */
-export function sql(name: string, text: string): Statement {
-  return { name, text };
+export function sql(name: string, text: string, options: { prepare?: boolean } = {}): Statement {
+  return { name, text, ...options };
 }
 
 /** Anything that can run a statement: the pool, or one transaction's connection. */
@@ -63,7 +70,7 @@ class Executor implements Queryable {
     const statement = typeof stmt === 'string' ? { text: stmt } : stmt;
     this.counter.inc({ statement: statement.name ?? 'adhoc' });
     return this.runner.query<R>({
-      name: statement.name,
+      name: statement.prepare === false ? undefined : statement.name,
       text: statement.text,
       values: values as unknown[],
     });

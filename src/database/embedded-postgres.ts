@@ -7,6 +7,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   readonly port: number;
   readonly database?: string;
+  /** Server settings passed as `-c name=value` (e.g. `shared_buffers` for the bench). */
+  readonly settings?: Readonly<Record<string, string>>;
   readonly onLog?: (line: string) => void;
 }
 
@@ -30,6 +32,10 @@ export class EmbeddedPostgresServer {
       password: PASSWORD,
       persistent: true,
       createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
       onLog: (message: unknown) => options.onLog?.(String(message).trim()),
       onError: (message: unknown) => options.onLog?.(String(message).trim()),
     });

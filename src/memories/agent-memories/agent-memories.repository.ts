@@ -46,12 +46,6 @@ const DELETE = sql(
   `DELETE FROM agent_memories WHERE id = $1 AND workspace_id = $2`,
 );
 
-/** A query that had to be searched had no lexemes (only stop words, or only punctuation). */
-const TSQUERY_IS_EMPTY = sql(
-  'memories.tsquery_is_empty',
-  `SELECT numnode(plainto_tsquery('english', $1)) = 0 AS empty`,
-);
-
 const COLUMNS = `m.id, m.workspace_id, m.content, m.scope, m.namespace, m.created_at`;
 
 /**
@@ -59,27 +53,33 @@ const COLUMNS = `m.id, m.workspace_id, m.content, m.scope, m.namespace, m.create
  * itself, its parent, its siblings (same parent; roots are not each other's siblings) and its
  * direct children — whose writer is not removed. GLOBAL: every GLOBAL row.
  */
-const SCOPE_FILTERS: Record<MemoryScopeFilter, { where: string; usesReader: boolean }> = {
-  OWN: { where: `m.workspace_id = $1`, usesReader: true },
-  LOCAL: { where: `m.workspace_id = $1 AND m.scope = 'LOCAL'`, usesReader: true },
-  GLOBAL: { where: `m.scope = 'GLOBAL'`, usesReader: false },
+const SCOPE_FILTERS: Record<MemoryScopeFilter, { where: string; byReader: boolean }> = {
+  OWN: { where: `m.workspace_id = $1`, byReader: true },
+  LOCAL: { where: `m.workspace_id = $1 AND m.scope = 'LOCAL'`, byReader: true },
+  GLOBAL: { where: `m.scope = 'GLOBAL'`, byReader: false },
   TEAM: {
     where: `m.scope = 'TEAM' AND m.workspace_id IN (
         SELECT w.id FROM workspaces me JOIN workspaces w
             ON w.id = me.id OR w.parent_id = me.id OR w.id = me.parent_id OR w.parent_id = me.parent_id
          WHERE me.id = $1 AND w.status IS DISTINCT FROM 'removed')`,
-    usesReader: true,
+    byReader: true,
   },
 };
 
-export type SearchMode = 'recent' | 'fts' | 'substring';
+/**
+ * How a search matches: newest first; full-text (ranked), falling back to the literal
+ * `pattern` when the text has no lexemes (only stop words or punctuation); or the literal
+ * pattern alone. Patterns arrive escaped for ILIKE.
+ */
+export type SearchMatch =
+  | { readonly mode: 'recent' }
+  | { readonly mode: 'fts'; readonly text: string; readonly pattern: string }
+  | { readonly mode: 'substring'; readonly pattern: string };
 
 export interface SearchSpec {
   readonly readerId: string;
   readonly scope: MemoryScopeFilter;
-  readonly mode: SearchMode;
-  /** The text of `fts`, the escaped `%…%` pattern of `substring`. */
-  readonly text?: string;
+  readonly match: SearchMatch;
   readonly namespace?: string;
   readonly limit: number;
 }
@@ -87,33 +87,58 @@ export interface SearchSpec {
 const searchStatements = new Map<string, Statement>();
 
 /**
- * One named statement per (scope, mode, namespace filter) — 24 at most — so each keeps its
- * own prepared plan and its own counter on `/metrics`.
+ * One named statement per (scope, mode, namespace filter) — 24 at most — each with its own
+ * counter on `/metrics`.
+ *
+ * A search scoped to the reader (its own rows, LOCAL, TEAM) ranks the reader's rows, found
+ * through the workspace indexes: `OFFSET 0` keeps the text condition out of that scan, so its
+ * cost follows the reader's memories and not the size of the table (given the choice, the
+ * planner misjudges two common words and walks a text index over most of the table). GLOBAL
+ * rows are everyone's: their own text index decides, planned per execution, since how
+ * selective the words are decides between that index and the newest-first scan.
  */
 function searchStatement(spec: SearchSpec): { statement: Statement; values: unknown[] } {
+  const { match } = spec;
   const filter = SCOPE_FILTERS[spec.scope];
-  const values: unknown[] = filter.usesReader ? [spec.readerId] : [];
+  const values: unknown[] = filter.byReader ? [spec.readerId] : [];
   const param = (value: unknown) => `$${values.push(value)}`;
 
-  const where = [filter.where];
-  if (spec.namespace !== undefined) where.push(`m.namespace = ${param(spec.namespace)}`);
-  let order = `m.created_at DESC, m.id DESC`;
-  if (spec.mode === 'fts') {
-    const tsquery = `plainto_tsquery('english', ${param(spec.text)})`;
-    where.push(`m.content_tsv @@ ${tsquery}`);
-    order = `ts_rank(m.content_tsv, ${tsquery}) DESC, ${order}`;
-  } else if (spec.mode === 'substring') {
-    where.push(`m.content ILIKE ${param(spec.text)} ESCAPE '\\'`);
+  let where = filter.where;
+  if (spec.namespace !== undefined) where += ` AND m.namespace = ${param(spec.namespace)}`;
+  const newest = `m.created_at DESC, m.id DESC`;
+  let text: string;
+  if (match.mode === 'recent') {
+    text = `SELECT ${COLUMNS} FROM agent_memories m WHERE ${where} ORDER BY ${newest} LIMIT ${param(spec.limit)}`;
+  } else if (match.mode === 'substring') {
+    const pattern = param(match.pattern);
+    text = `SELECT ${COLUMNS} FROM agent_memories m WHERE ${where}
+              AND m.content ILIKE ${pattern} ESCAPE '\\'
+            ORDER BY ${newest} LIMIT ${param(spec.limit)}`;
+  } else {
+    const tsquery = `plainto_tsquery('english', ${param(match.text)})`;
+    const pattern = param(match.pattern);
+    const limit = param(spec.limit);
+    const candidates = filter.byReader
+      ? `(SELECT * FROM agent_memories m WHERE ${where} OFFSET 0) m WHERE`
+      : `agent_memories m WHERE ${where} AND`;
+    // The second branch only runs (a one-time filter) when the text has no lexemes, in which
+    // case the first matches nothing: one round trip whichever way the query goes.
+    text = `SELECT id, workspace_id, content, scope, namespace, created_at FROM (
+              (SELECT ${COLUMNS}, 1 AS branch, ts_rank(m.content_tsv, ${tsquery}) AS rank
+                 FROM ${candidates} m.content_tsv @@ ${tsquery}
+                ORDER BY rank DESC, ${newest} LIMIT ${limit})
+              UNION ALL
+              (SELECT ${COLUMNS}, 2, 0 FROM agent_memories m
+                WHERE ${where} AND numnode(${tsquery}) = 0 AND m.content ILIKE ${pattern} ESCAPE '\\'
+                ORDER BY ${newest} LIMIT ${limit})
+            ) hits ORDER BY branch, rank DESC, created_at DESC, id DESC`;
   }
-  const limit = param(spec.limit);
 
-  const name = `memories.search_${spec.scope.toLowerCase()}_${spec.mode}${spec.namespace === undefined ? '' : '_ns'}`;
+  const name = `memories.search_${spec.scope.toLowerCase()}_${match.mode}${spec.namespace === undefined ? '' : '_ns'}`;
   let statement = searchStatements.get(name);
   if (!statement) {
-    statement = sql(
-      name,
-      `SELECT ${COLUMNS} FROM agent_memories m WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`,
-    );
+    const planPerExecution = !filter.byReader && match.mode !== 'recent';
+    statement = sql(name, text, { prepare: !planPerExecution });
     searchStatements.set(name, statement);
   }
   return { statement, values };
@@ -145,10 +170,6 @@ export class AgentMemoriesRepository {
   search(spec: SearchSpec): Promise<MemoryRow[]> {
     const { statement, values } = searchStatement(spec);
     return this.db.query<MemoryRow>(statement, values);
-  }
-
-  async isEmptyTsquery(text: string): Promise<boolean> {
-    return (await this.db.one<{ empty: boolean }>(TSQUERY_IS_EMPTY, [text]))?.empty ?? true;
   }
 
   /** Deletes the memory only if `workspaceId` wrote it; false when no such row. */

@@ -29,7 +29,6 @@ describe('AgentMemoriesService', () => {
     service = unit.sut;
     repo = unit.mock(AgentMemoriesRepository);
     repo.search.mockResolvedValue([]);
-    repo.isEmptyTsquery.mockResolvedValue(false);
   });
 
   describe('commit', () => {
@@ -78,39 +77,33 @@ describe('AgentMemoriesService', () => {
   });
 
   describe('search', () => {
-    it('full-text first; a stop-word-only query falls back to an escaped substring match', async () => {
-      repo.isEmptyTsquery.mockResolvedValue(true);
-      await service.search(WS, parseMemorySearch({ q: 'the', scope: 'TEAM', limit: '5' }));
-      expect(repo.search.mock.calls.map(([spec]) => spec)).toEqual([
-        { readerId: WS, scope: 'TEAM', namespace: undefined, limit: 5, mode: 'fts', text: 'the' },
-        {
-          readerId: WS,
-          scope: 'TEAM',
-          namespace: undefined,
-          limit: 5,
-          mode: 'substring',
-          text: '%the%',
-        },
-      ]);
-    });
-
-    it('an empty result of a real query is just empty (no substring retry)', async () => {
-      await service.search(WS, parseMemorySearch({ q: 'kube' }));
+    it('two characters or more: one full-text search carrying its literal fallback pattern', async () => {
+      await service.search(WS, parseMemorySearch({ q: '100%_x', scope: 'TEAM', limit: '5' }));
       expect(repo.search).toHaveBeenCalledTimes(1);
-      expect(repo.isEmptyTsquery).toHaveBeenCalledWith('kube');
-    });
-
-    it('hits from full-text search need no emptiness check', async () => {
-      repo.search.mockResolvedValue([row()]);
-      await service.search(WS, parseMemorySearch({ q: 'note' }));
-      expect(repo.isEmptyTsquery).not.toHaveBeenCalled();
+      expect(repo.search).toHaveBeenCalledWith({
+        readerId: WS,
+        scope: 'TEAM',
+        namespace: undefined,
+        limit: 5,
+        match: { mode: 'fts', text: '100%_x', pattern: '%100\\%\\_x%' },
+      });
     });
 
     it('one character goes straight to the escaped substring match', async () => {
       await service.search(WS, parseMemorySearch({ q: '%' }));
       expect(repo.search).toHaveBeenCalledWith(
-        expect.objectContaining({ mode: 'substring', text: '%\\%%' }),
+        expect.objectContaining({ match: { mode: 'substring', pattern: '%\\%%' } }),
       );
+    });
+
+    it('no q: newest first; U+0000 in q or namespace finds nothing without a query', async () => {
+      await service.search(WS, parseMemorySearch({ scope: 'GLOBAL' }));
+      expect(repo.search).toHaveBeenCalledWith(
+        expect.objectContaining({ scope: 'GLOBAL', match: { mode: 'recent' } }),
+      );
+      expect(await service.search(WS, parseMemorySearch({ q: 'a\u0000b' }))).toEqual([]);
+      expect(await service.search(WS, parseMemorySearch({ namespace: '\u0000' }))).toEqual([]);
+      expect(repo.search).toHaveBeenCalledTimes(1);
     });
 
     it('wraps GLOBAL rows only', async () => {

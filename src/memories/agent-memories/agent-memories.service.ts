@@ -71,24 +71,22 @@ export class AgentMemoriesService {
     return { status: 'deleted' };
   }
 
-  private async find(readerId: string, search: MemorySearch): Promise<MemoryRow[]> {
+  private find(readerId: string, search: MemorySearch): Promise<MemoryRow[]> {
     const { match } = search;
     // Text with U+0000 cannot occur in a stored memory (nor be sent to PostgreSQL).
-    if (match.mode !== 'recent' && containsNul(match.q)) return [];
-    if (search.namespace !== undefined && containsNul(search.namespace)) return [];
-
-    const base = {
+    if (match.mode !== 'recent' && containsNul(match.q)) return Promise.resolve([]);
+    if (search.namespace !== undefined && containsNul(search.namespace)) return Promise.resolve([]);
+    return this.memories.search({
       readerId,
       scope: search.scope,
       namespace: search.namespace,
       limit: search.limit,
-    };
-    if (match.mode === 'recent') return this.memories.search({ ...base, mode: 'recent' });
-    if (match.mode === 'fts') {
-      const rows = await this.memories.search({ ...base, mode: 'fts', text: match.q });
-      // A query of stop words only has nothing to search for: match it literally instead.
-      if (rows.length > 0 || !(await this.memories.isEmptyTsquery(match.q))) return rows;
-    }
-    return this.memories.search({ ...base, mode: 'substring', text: containsPattern(match.q) });
+      match:
+        match.mode === 'recent'
+          ? match
+          : match.mode === 'fts'
+            ? { mode: 'fts', text: match.q, pattern: containsPattern(match.q) }
+            : { mode: 'substring', pattern: containsPattern(match.q) },
+    });
   }
 }
