@@ -145,7 +145,6 @@ describe('admin memory export / import', () => {
         { ...target, content: 'long namespace', scope: 'LOCAL', namespace: 'n'.repeat(51) },
         { ...target, content: 'bad time', scope: 'LOCAL', created_at: 'not a time' },
         { ...target, content: '', scope: 'LOCAL' },
-        { ...target, content: 'nul \u0000', scope: 'LOCAL' },
         { ...target, content: 7, scope: 'LOCAL' },
         'not an object',
         null,
@@ -153,7 +152,7 @@ describe('admin memory export / import', () => {
       ]);
       expect([res.status, res.body]).toEqual([
         200,
-        { imported: 1, skipped: 1, errors: 8, total: 10 },
+        { imported: 1, skipped: 1, errors: 7, total: 9 },
       ]);
       expect((await memoriesOf(ws)).map((r: any) => r.content)).toEqual(['kept']);
     });
@@ -163,6 +162,8 @@ describe('admin memory export / import', () => {
       ['"text"', 'invalid JSON: expected an array of memories'],
       ['{not json', 'invalid JSON: the body is not valid JSON'],
       ['', 'invalid JSON: the body is not valid JSON'],
+      // Text PostgreSQL cannot store is refused for the whole body, as on every JSON route.
+      ['[{"workspace_name":"w","content":"a\\u0000","scope":"LOCAL"}]', 'invalid request body'],
     ])('400 for %s', async (body, error) => {
       const res = await admin.post('/admin/memories/import', body, {
         headers: { 'Content-Type': 'application/json' },

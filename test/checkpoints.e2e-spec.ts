@@ -210,8 +210,8 @@ describe('workflow checkpoints', () => {
       expect(res.body.map((e: any) => e.workflow_id)).toEqual([id]);
     });
 
-    it('404 for an unknown workflow (and one whose id holds U+0000)', async () => {
-      for (const wfid of ['nope', '%00']) {
+    it('404 for an unknown workflow', async () => {
+      for (const wfid of ['nope']) {
         const res = await own.get(path(`/${wfid}`));
         expect([res.status, res.body]).toEqual([
           404,
@@ -241,8 +241,6 @@ describe('workflow checkpoints', () => {
     it('404 when there is nothing to delete; 401 without a bearer', async () => {
       const res = await own.delete(path('/nothing'));
       expect([res.status, res.body]).toEqual([404, { error: 'no checkpoints found for workflow' }]);
-      const nul = await own.delete(path('/%00'));
-      expect(nul.status).toBe(404);
       expect((await app.http.delete(path('/nothing'))).status).toBe(401);
     });
 

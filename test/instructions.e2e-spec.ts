@@ -73,6 +73,13 @@ describe('platform instructions', () => {
       });
     });
 
+    it('matches field names case-insensitively', async () => {
+      const id = await create({ Scope: 'global', Title: 'T', CONTENT: 'c', Priority: 2 });
+      expect(await stored(id)).toMatchObject({ title: 'T', content: 'c', priority: 2 });
+      expect((await admin.put(`/instructions/${id}`, { Enabled: false })).status).toBe(200);
+      expect(await stored(id)).toMatchObject({ enabled: false });
+    });
+
     it('workspace scope stores the canonical lower-case id', async () => {
       const ws = randomUUID();
       const id = await create({
@@ -107,10 +114,7 @@ describe('platform instructions', () => {
           '{"scope":"global","title":"t","content":"c","scope_target":5}',
           'scope, title, and content are required',
         ],
-        [
-          '{"scope":"global","title":"t","content":"c\\u0000"}',
-          'scope, title, and content are required',
-        ],
+        ['{"scope":"global","title":"t","content":"c\\u0000"}', 'invalid request body'],
         ['[1]', 'scope, title, and content are required'],
         ['{bad', 'scope, title, and content are required'],
         ['', 'scope, title, and content are required'],
@@ -262,7 +266,7 @@ describe('platform instructions', () => {
         ['{"title":5}', 'invalid request'],
         ['{"enabled":"yes"}', 'invalid request'],
         ['{"priority":1.5}', 'invalid request'],
-        ['{"title":"a\\u0000"}', 'invalid request'],
+        ['{"title":"a\\u0000"}', 'invalid request body'],
         [`{"content":"${'c'.repeat(8193)}"}`, 'content exceeds 8192 chars'],
         [`{"title":"${'t'.repeat(201)}"}`, 'title exceeds 200 chars'],
       ].map(([body, error]) => [body.length > 90 ? `${body.slice(0, 40)}…` : body, body, error]),

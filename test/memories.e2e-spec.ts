@@ -57,6 +57,19 @@ describe('agent memories', () => {
       });
     });
 
+    it('matches field names case-insensitively, as Go decodes a struct', async () => {
+      const ws = await workspace();
+      const res = await ws.http.post(`/workspaces/${ws.id}/memories`, {
+        Content: 'from a Go client',
+        SCOPE: 'TEAM',
+        Namespace: 'go',
+      });
+      expect([res.status, res.body]).toEqual([
+        201,
+        { id: expect.any(String), scope: 'TEAM', namespace: 'go' },
+      ]);
+    });
+
     it('stores and echoes a namespace; ignores a body workspace_id', async () => {
       const ws = await workspace();
       const other = await insertWorkspace(db);
@@ -337,10 +350,11 @@ describe('agent memories', () => {
       expect(await countMemories(db)).toBeGreaterThan(0);
     });
 
-    it('a query with U+0000 finds nothing (and is not a 500)', async () => {
-      expect(await contents('?q=%00')).toEqual([]);
-      expect(await contents('?q=zinc%00')).toEqual([]);
-      expect(await contents('?namespace=%00')).toEqual([]);
+    it('a query with U+0000 is the URL 400, not a 500', async () => {
+      for (const query of ['?q=%00', '?q=zinc%00', '?namespace=%00']) {
+        const res = await ws.http.get(`/workspaces/${ws.id}/memories${query}`);
+        expect([res.status, res.body]).toEqual([400, { error: 'invalid request URL' }]);
+      }
     });
 
     it('namespace filters exactly', async () => {
@@ -417,7 +431,7 @@ describe('agent memories', () => {
       const [team] = await seedMemories(db, root.id, [{ content: 'team note', scope: 'TEAM' }]);
       const readable = await child.http.get(`/workspaces/${child.id}/memories?scope=TEAM`);
       expect(readable.body.map((m: any) => m.id)).toContain(team);
-      for (const memoryId of [team, 'not-a-uuid', '%00', randomUUID()]) {
+      for (const memoryId of [team, 'not-a-uuid', randomUUID()]) {
         const res = await child.http.delete(`/workspaces/${child.id}/memories/${memoryId}`);
         expect([res.status, res.body]).toEqual([
           404,

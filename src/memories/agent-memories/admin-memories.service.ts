@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { isPlainObject } from '../../common/http/json-body.decorator';
 import { badRequest, internalError } from '../../common/http/api-error';
-import { containsNul } from '../../common/text/nul-character';
+import { jsonText } from '../../common/http/json-text';
 import { redactSecrets } from '../../common/text/secret-redaction';
 import { AdminMemoriesRepository, MemoryExportRow } from './admin-memories.repository';
 import {
@@ -56,9 +56,11 @@ export class AdminMemoriesService {
   }
 
   async import(body: Buffer): Promise<ImportSummary> {
+    // Text PostgreSQL cannot store is refused for the whole body, as on every JSON route.
+    const text = jsonText(body);
     let entries: unknown;
     try {
-      entries = JSON.parse(body.toString('utf8'));
+      entries = JSON.parse(text);
     } catch {
       throw badRequest('invalid JSON: the body is not valid JSON');
     }
@@ -100,8 +102,6 @@ function importEntry(raw: unknown): ImportEntry | null {
   if (namespace != null && typeof namespace !== 'string') return null;
   if (createdAt != null && typeof createdAt !== 'string') return null;
   const ns = namespace || DEFAULT_NAMESPACE;
-  const texts = [workspaceName, content, ns, createdAt ?? ''];
-  if (texts.some(containsNul)) return null;
   if (Buffer.byteLength(ns, 'utf8') > MAX_NAMESPACE_BYTES) return null;
   if (Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES) return null;
   return {

@@ -4,7 +4,6 @@ import { badRequest, forbidden, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
 import { containsPattern } from '../../common/text/like-pattern';
-import { containsNul } from '../../common/text/nul-character';
 import { AgentMemoriesRepository, CommitOutcome, MemoryRow } from './agent-memories.repository';
 import { CommitMemoryDto } from './dto/commit-memory.dto';
 import { MemorySearch } from './memory-query';
@@ -36,7 +35,6 @@ export class AgentMemoriesService {
     const { scope } = body;
     if (!isMemoryScope(scope)) throw badRequest('scope must be LOCAL, TEAM, or GLOBAL');
     const namespace = namespaceOf(body.namespace);
-    if (containsNul([body.content, body.namespace])) throw badRequest('invalid request body');
     if (Buffer.byteLength(body.content, 'utf8') > MAX_CONTENT_BYTES)
       throw badRequest(`content exceeds ${MAX_CONTENT_BYTES} bytes`);
 
@@ -73,9 +71,6 @@ export class AgentMemoriesService {
 
   private find(readerId: string, search: MemorySearch): Promise<MemoryRow[]> {
     const { match } = search;
-    // Text with U+0000 cannot occur in a stored memory (nor be sent to PostgreSQL).
-    if (match.mode !== 'recent' && containsNul(match.q)) return Promise.resolve([]);
-    if (search.namespace !== undefined && containsNul(search.namespace)) return Promise.resolve([]);
     return this.memories.search({
       readerId,
       scope: search.scope,

@@ -4,7 +4,6 @@ import { Clock } from '../../common/clock/clock';
 import { badRequest, forbidden, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
-import { containsNul } from '../../common/text/nul-character';
 import { EventEmitter } from '../../events/event-emitter.port';
 import {
   ApprovalRow,
@@ -40,7 +39,6 @@ export class ApprovalsService {
     workspaceId: string,
     body: RequestApprovalDto,
   ): Promise<{ approval_id: string; status: 'pending' }> {
-    if (containsNul(body)) throw badRequest('invalid request body');
     const action = body.action;
     const reason = body.reason ?? '';
     const taskId = body.task_id ?? '';
@@ -95,7 +93,6 @@ export class ApprovalsService {
       throw forbidden('approvals must be decided by an operator');
     const decision = body.decision as Decision;
     if (!DECISIONS.includes(decision)) throw badRequest("decision must be 'approved' or 'denied'");
-    if (containsNul(body.decided_by)) throw badRequest('invalid request body');
     const decidedBy = body.decided_by || 'human';
 
     const id = parseUuid(approvalId);

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { badRequest, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
-import { containsNul } from '../../common/text/nul-character';
 import { CheckpointRow, CheckpointsRepository } from './checkpoints.repository';
 import { SaveCheckpointDto } from './dto/save-checkpoint.dto';
 
@@ -24,7 +23,6 @@ export class CheckpointsService {
 
   async save(workspaceId: string, body: SaveCheckpointDto) {
     const { workflow_id: workflowId, step_name: stepName } = body;
-    if (containsNul(body)) throw badRequest('invalid request body');
     if (
       Buffer.byteLength(workflowId, 'utf8') > MAX_CHECKPOINT_KEY_BYTES ||
       Buffer.byteLength(stepName, 'utf8') > MAX_CHECKPOINT_KEY_BYTES
@@ -58,13 +56,11 @@ export class CheckpointsService {
   }
 
   async list(workspaceId: string, workflowId: string): Promise<CheckpointRow[]> {
-    const rows = containsNul(workflowId)
-      ? []
-      : await orInternalError(
-          this.checkpoints.list(workspaceId, workflowId),
-          'failed to list checkpoints',
-          this.logger,
-        );
+    const rows = await orInternalError(
+      this.checkpoints.list(workspaceId, workflowId),
+      'failed to list checkpoints',
+      this.logger,
+    );
     if (rows.length === 0) throw notFound('no checkpoints found for workflow');
     return rows;
   }
@@ -73,13 +69,11 @@ export class CheckpointsService {
     workspaceId: string,
     workflowId: string,
   ): Promise<{ deleted: number; workflow_id: string }> {
-    const deleted = containsNul(workflowId)
-      ? 0
-      : await orInternalError(
-          this.checkpoints.delete(workspaceId, workflowId),
-          'failed to delete checkpoints',
-          this.logger,
-        );
+    const deleted = await orInternalError(
+      this.checkpoints.delete(workspaceId, workflowId),
+      'failed to delete checkpoints',
+      this.logger,
+    );
     if (deleted === 0) throw notFound('no checkpoints found for workflow');
     return { deleted, workflow_id: workflowId };
   }

@@ -14,6 +14,7 @@ import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
 import { JsonBody } from '../../common/http/json-body.decorator';
 import { firstValue } from '../../common/http/query-params';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { CreateInstructionDto, UpdateInstructionDto } from './dto/instruction.dto';
 import { InstructionRow } from './instructions.repository';
 import { InstructionsService } from './instructions.service';
 
@@ -34,7 +35,8 @@ export class InstructionsController {
   @Post()
   @HttpCode(201)
   create(
-    @JsonBody(undefined, 'scope, title, and content are required') body: Record<string, unknown>,
+    @JsonBody(CreateInstructionDto, 'scope, title, and content are required')
+    body: CreateInstructionDto,
   ) {
     return this.instructions.create(body);
   }
@@ -42,7 +44,7 @@ export class InstructionsController {
   @Put(':id')
   update(
     @Param('id') id: string,
-    @JsonBody(undefined, 'invalid request') body: Record<string, unknown>,
+    @JsonBody(UpdateInstructionDto, 'invalid request') body: UpdateInstructionDto,
   ) {
     return this.instructions.update(id, body);
   }

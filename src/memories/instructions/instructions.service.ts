@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
-import { containsNul } from '../../common/text/nul-character';
+import { CreateInstructionDto, UpdateInstructionDto } from './dto/instruction.dto';
 import { parseInstructionChanges, parseNewInstruction } from './instruction-input';
 import {
   AppliedInstructionRow,
@@ -28,7 +28,6 @@ export class InstructionsService {
   /** With `workspaceId` (which wins over `scope`): what applies to it; else every row. */
   list(query: { workspaceId?: string; scope?: string }): Promise<InstructionRow[]> {
     const { workspaceId, scope } = query;
-    if (containsNul([workspaceId, scope])) return Promise.resolve([]);
     const rows =
       workspaceId !== undefined
         ? this.instructions.forWorkspace(parseUuid(workspaceId) ?? workspaceId)
@@ -36,7 +35,7 @@ export class InstructionsService {
     return orInternalError(rows, 'query failed', this.logger);
   }
 
-  async create(body: Record<string, unknown>): Promise<{ id: string }> {
+  async create(body: CreateInstructionDto): Promise<{ id: string }> {
     const instruction = parseNewInstruction(body);
     const id = await orInternalError(
       this.instructions.insert(instruction),
@@ -46,7 +45,7 @@ export class InstructionsService {
     return { id };
   }
 
-  async update(rawId: string, body: Record<string, unknown>): Promise<{ status: 'updated' }> {
+  async update(rawId: string, body: UpdateInstructionDto): Promise<{ status: 'updated' }> {
     const changes = parseInstructionChanges(body);
     const id = parseUuid(rawId);
     const updated =
