@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually';
 import { insertToken, insertWorkspace } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { useTestApp } from './support/test-app';
@@ -74,6 +75,32 @@ describe('admin memory export / import', () => {
       expect(res.body).toHaveLength(2500);
       expect(res.body[0].content).toBe('note 1');
       expect(res.body[2499].content).toBe('note 2500');
+    });
+
+    it('a client that goes away mid-export leaves no cursor or transaction open', async () => {
+      const ws = await insertWorkspace(db, { name: 'abandoned' });
+      await db.query(
+        `INSERT INTO agent_memories (workspace_id, content, scope)
+         SELECT $1, repeat('long note ', 50) || i, 'LOCAL' FROM generate_series(1, 20000) AS i`,
+        [ws],
+      );
+      const abort = new AbortController();
+      const res = await fetch(`${app.baseUrl}/admin/memories/export`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        signal: abort.signal,
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+      await eventually(async () => {
+        const open = await db.query(
+          `SELECT 1 FROM pg_stat_activity
+            WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+        );
+        return open.length === 0 ? true : undefined;
+      }, 'the export transaction to end');
+      await db.query('DELETE FROM agent_memories WHERE workspace_id = $1', [ws]);
     });
   });
 

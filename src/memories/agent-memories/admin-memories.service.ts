@@ -115,17 +115,22 @@ function importEntry(raw: unknown): ImportEntry | null {
 
 async function* jsonArray(
   first: IteratorResult<MemoryExportRow[]>,
-  rest: AsyncIterator<MemoryExportRow[]>,
+  rest: AsyncGenerator<MemoryExportRow[]>,
 ): AsyncGenerator<string> {
-  yield '[';
-  let separator = '';
-  for (let batch = first; !batch.done; batch = await rest.next()) {
-    let chunk = '';
-    for (const row of batch.value) {
-      chunk += separator + JSON.stringify({ ...row, content: redactSecrets(row.content) });
-      separator = ',';
+  try {
+    yield '[';
+    let separator = '';
+    for (let batch = first; !batch.done; batch = await rest.next()) {
+      let chunk = '';
+      for (const row of batch.value) {
+        chunk += separator + JSON.stringify({ ...row, content: redactSecrets(row.content) });
+        separator = ',';
+      }
+      yield chunk;
     }
-    yield chunk;
+    yield ']';
+  } finally {
+    // A client that went away stops the stream here: close the cursor and free its connection.
+    await rest.return(undefined);
   }
-  yield ']';
 }

@@ -27,6 +27,8 @@ export interface PendingApprovalRow {
 
 export interface NewApproval {
   readonly workspaceId: string;
+  /** The server clock's now: expiry is measured on the same clock. */
+  readonly createdAt: Date;
   readonly taskId: string;
   readonly action: string;
   readonly reason: string;
@@ -49,8 +51,8 @@ const INSERT = sql(
   `WITH requester AS (
      SELECT id, parent_id FROM workspaces WHERE id = $1 AND status IS DISTINCT FROM 'removed'
    ), request AS (
-     INSERT INTO approval_requests (workspace_id, task_id, action, reason, context)
-     SELECT id, $2::text, $3::text, $4::text, $5::jsonb FROM requester
+     INSERT INTO approval_requests (workspace_id, task_id, action, reason, context, created_at)
+     SELECT id, $2::text, $3::text, $4::text, $5::jsonb, $6 FROM requester
      RETURNING id
    )
    SELECT (SELECT id FROM request) AS id, (SELECT parent_id FROM requester) AS parent_id`,
@@ -74,7 +76,7 @@ const PENDING = sql(
 /** Only a request of this workspace, still pending and not yet expired, can be decided. */
 const DECIDE = sql(
   'approvals.decide',
-  `UPDATE approval_requests SET status = $1, decided_by = $2, decided_at = now()
+  `UPDATE approval_requests SET status = $1, decided_by = $2, decided_at = $6
     WHERE id = $3 AND workspace_id = $4 AND status = 'pending' AND created_at >= $5
     RETURNING id`,
 );
@@ -82,7 +84,7 @@ const DECIDE = sql(
 /** Skips rows another replica is expiring right now, so each expiry is announced once. */
 const EXPIRE = sql(
   'approvals.expire',
-  `UPDATE approval_requests SET status = 'denied', decided_by = 'auto-expired', decided_at = now()
+  `UPDATE approval_requests SET status = 'denied', decided_by = 'auto-expired', decided_at = $2
     WHERE id IN (SELECT id FROM approval_requests
                   WHERE status = 'pending' AND created_at < $1
                   ORDER BY created_at LIMIT ${EXPIRY_BATCH} FOR UPDATE SKIP LOCKED)
@@ -104,6 +106,7 @@ export class ApprovalsRepository {
       approval.action,
       approval.reason,
       JSON.stringify(approval.context),
+      approval.createdAt,
     ]);
     return row?.id ? { id: row.id, parentId: row.parent_id } : undefined;
   }
@@ -116,13 +119,17 @@ export class ApprovalsRepository {
     return this.db.query<PendingApprovalRow>(PENDING);
   }
 
-  /** True when the request was pending, decidable (created at or after `notBefore`) and is now decided. */
+  /**
+   * True when the request was pending and still decidable (created at or after `notBefore`),
+   * and is now decided as of `now`.
+   */
   async decide(
     workspaceId: string,
     approvalId: string,
     decision: 'approved' | 'denied',
     decidedBy: string,
     notBefore: Date,
+    now: Date,
   ): Promise<boolean> {
     const rows = await this.db.query(DECIDE, [
       decision,
@@ -130,12 +137,13 @@ export class ApprovalsRepository {
       approvalId,
       workspaceId,
       notBefore,
+      now,
     ]);
     return rows.length > 0;
   }
 
-  /** Denies (as `auto-expired`) up to one batch of pending requests created before `cutoff`. */
-  expire(cutoff: Date): Promise<ExpiredApproval[]> {
-    return this.db.query<ExpiredApproval>(EXPIRE, [cutoff]);
+  /** Denies (as `auto-expired`, at `now`) up to one batch of requests pending since before `cutoff`. */
+  expire(cutoff: Date, now: Date): Promise<ExpiredApproval[]> {
+    return this.db.query<ExpiredApproval>(EXPIRE, [cutoff, now]);
   }
 }

@@ -38,6 +38,7 @@ describe('ApprovalsService', () => {
       });
       expect(repo.insert).toHaveBeenCalledWith({
         workspaceId: WS,
+        createdAt: NOW,
         taskId: '',
         action: 'deploy',
         reason: '',
@@ -96,6 +97,7 @@ describe('ApprovalsService', () => {
           'denied',
           'human',
           new Date(NOW.getTime() - APPROVAL_TTL_MS),
+          NOW,
         );
         expect(events.recordAndBroadcast).toHaveBeenCalledWith('APPROVAL_DENIED', WS, {
           approval_id: APPROVAL,
@@ -120,7 +122,7 @@ describe('ApprovalsService', () => {
       repo.expire.mockResolvedValueOnce(batch(EXPIRY_BATCH)).mockResolvedValueOnce(batch(2));
       expect(await service.expireDue()).toBe(EXPIRY_BATCH + 2);
       expect(repo.expire).toHaveBeenCalledTimes(2);
-      expect(repo.expire).toHaveBeenCalledWith(new Date(NOW.getTime() - APPROVAL_TTL_MS));
+      expect(repo.expire).toHaveBeenCalledWith(new Date(NOW.getTime() - APPROVAL_TTL_MS), NOW);
       expect(events.recordAndBroadcast).toHaveBeenCalledTimes(EXPIRY_BATCH + 2);
       expect(events.recordAndBroadcast).toHaveBeenLastCalledWith('APPROVAL_DENIED', WS, {
         approval_id: 'a-2-1',

@@ -45,6 +45,7 @@ export class ApprovalsService {
     const created = await orInternalError(
       this.approvals.insert({
         workspaceId,
+        createdAt: this.clock.now(),
         taskId,
         action,
         reason,
@@ -99,7 +100,14 @@ export class ApprovalsService {
     const decided =
       id !== null &&
       (await orInternalError(
-        this.approvals.decide(workspaceId, id, decision, decidedBy, this.expiryCutoff()),
+        this.approvals.decide(
+          workspaceId,
+          id,
+          decision,
+          decidedBy,
+          this.expiryCutoff(),
+          this.clock.now(),
+        ),
         'failed to update',
         this.logger,
       ));
@@ -118,10 +126,11 @@ export class ApprovalsService {
    * (`decided_by: auto-expired`). Returns how many expired.
    */
   async expireDue(): Promise<number> {
-    const cutoff = this.expiryCutoff();
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - APPROVAL_TTL_MS);
     let total = 0;
     for (;;) {
-      const expired = await this.approvals.expire(cutoff);
+      const expired = await this.approvals.expire(cutoff, now);
       for (const row of expired) {
         await this.events.recordAndBroadcast('APPROVAL_DENIED', row.workspace_id, {
           approval_id: row.id,
