@@ -8,10 +8,12 @@ import { WorkflowCheckpoints1765200000002 } from './1765200000002-WorkflowCheckp
 import { PlatformInstructions1765200000003 } from './1765200000003-PlatformInstructions';
 import { WorkspaceTokenUsage1765200000004 } from './1765200000004-WorkspaceTokenUsage';
 import { OrgPluginAllowlist1765300000000 } from './1765300000000-OrgPluginAllowlist';
+import { WorkspaceReconciler1765000000000 } from './1765000000000-WorkspaceReconciler';
 
 /** Every migration, in the order it must run. New migrations are appended here. */
 export const MIGRATIONS = [
   InitialSchema1764000000000,
+  WorkspaceReconciler1765000000000,
   ScheduleFiringState1765100000000,
   NativeSchedulerFlag1765100000001,
   AgentMemories1765200000000,

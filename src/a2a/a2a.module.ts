@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
 import { SsrfModule } from '../common/ssrf/ssrf.module';
 import { RegistryModule } from '../registry/registry.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { DelegateService } from './delegation/delegate.service';
 import { DelegationEvents } from './delegation/delegation-events';
 import { DelegationIdempotency } from './delegation/delegation-idempotency';
@@ -22,11 +23,12 @@ import { UndiciAgentTransport } from './proxy/undici-agent-transport';
 import { UrlVerdicts } from './proxy/url-verdicts';
 import { A2AQueueRepository } from './queue/a2a-queue.repository';
 import { AdminQueueController } from './queue/admin-queue.controller';
+import { RestartContextSender } from './restart-context/restart-context-sender';
 import { QueueDrainer } from './queue/queue-drainer';
 
 /** Layer 4: the A2A proxy, the busy queue and its drain, delegation. */
 @Module({
-  imports: [SsrfModule, RegistryModule, ActivityModule],
+  imports: [SsrfModule, WorkspacesModule, RegistryModule, ActivityModule],
   controllers: [A2AProxyController, AdminQueueController, DelegationController],
   providers: [
     A2AProxyService,
@@ -46,6 +48,7 @@ import { QueueDrainer } from './queue/queue-drainer';
     DelegationWorker,
     DelegateService,
     DelegationRecordsService,
+    RestartContextSender,
   ],
   exports: [A2AProxyService],
 })

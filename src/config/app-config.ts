@@ -40,6 +40,9 @@ export class AppConfig {
   readonly pluginInstallMaxDirBytes!: number;
   /** No trailing slash. */
   readonly pluginGithubApiUrl!: string;
+  readonly reconcileConcurrency!: number;
+  readonly reconcileLeaseMs!: number;
+  readonly reconcileScanIntervalMs!: number;
 
   readonly a2aIdleTimeoutMs!: number;
   readonly livenessTtlSeconds!: number;

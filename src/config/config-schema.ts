@@ -149,6 +149,24 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'Base URL of the GitHub API the github:// plugin source downloads repository tarballs from.',
   },
   {
+    name: 'RECONCILE_CONCURRENCY',
+    defaultText: '16',
+    meaning:
+      'Workspaces one replica drives at the same time (provisions, stops, removals). Each workspace is always one cycle at a time.',
+  },
+  {
+    name: 'RECONCILE_LEASE_SECONDS',
+    defaultText: '30',
+    meaning:
+      'Lease of a replica on a workspace it is reconciling, renewed while it works. A replica that dies (SIGKILL) loses its workspaces to another replica at most this long after its last renewal.',
+  },
+  {
+    name: 'RECONCILE_SCAN_INTERVAL_SECONDS',
+    defaultText: '5',
+    meaning:
+      'How often each replica looks for workspaces whose compute differs from their desired state and nobody drives (work a crashed replica left, retries after a failure).',
+  },
+  {
     name: 'A2A_IDLE_TIMEOUT_SECONDS',
     defaultText: '300',
     meaning:

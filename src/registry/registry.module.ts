@@ -12,6 +12,7 @@ import { RuntimeOverrides } from './heartbeat/runtime-overrides';
 import { LivenessRepository } from './liveness/liveness.repository';
 import { LivenessSweep } from './liveness/liveness.sweep';
 import { OfflineHooks } from './liveness/offline-hooks';
+import { OfflineRestarts } from './liveness/offline-restarts';
 import { RegistrationService } from './registration.service';
 import { RegistryController } from './registry.controller';
 import { RegistryRepository } from './registry.repository';
@@ -38,6 +39,7 @@ import { RegistryRepository } from './registry.repository';
     LivenessRepository,
     LivenessSweep,
     OfflineHooks,
+    OfflineRestarts,
   ],
   exports: [HeartbeatHooks, RuntimeOverrides, WorkspaceAccess, OfflineHooks],
 })

@@ -4,7 +4,7 @@ import { ApiError, notFound } from '../common/http/api-error';
 import { orInternalError } from '../common/http/or-internal-error';
 import { Database } from '../database/database.service';
 import { EventEmitter } from '../events/event-emitter.port';
-import { WorkspaceTeardown } from './provisioning/workspace-teardown';
+import { Reconciler } from './lifecycle/reconciler';
 import { WorkspaceRepository } from './workspace.repository';
 
 export interface RemovalOptions {
@@ -14,11 +14,15 @@ export interface RemovalOptions {
   readonly purge: boolean;
 }
 
+/** How long a DELETE waits for the compute of its workspaces to be gone (spec 04 §6). */
+export const REMOVAL_BUDGET_MS = 30_000;
+
 /**
  * `DELETE /workspaces/:id` (spec 01 §3.5, spec 04 §6). Rows are marked removed (tokens
  * revoked, schedules disabled) in one transaction *before* any compute is touched, so
  * heartbeats and restarts back off; then compute is stopped and the removals announced.
- * Retrying after stop failures is safe: removed rows are removed again.
+ * Retrying after stop failures is safe: removed rows are removed again (a failed stop is also
+ * retried in the background, with a backoff).
  */
 @Injectable()
 export class WorkspaceRemovalService {
@@ -28,7 +32,7 @@ export class WorkspaceRemovalService {
     private readonly db: Database,
     private readonly workspaces: WorkspaceRepository,
     private readonly tokens: WorkspaceTokensRepository,
-    private readonly teardown: WorkspaceTeardown,
+    private readonly reconciler: Reconciler,
     private readonly events: EventEmitter,
   ) {}
 
@@ -62,23 +66,27 @@ export class WorkspaceRemovalService {
         : [];
     const all = [id, ...descendants];
 
-    await orInternalError(
+    const generations = await orInternalError(
       this.db.transaction(async (tx) => {
-        await this.workspaces.markRemoved(tx, all);
+        const marked = await this.workspaces.markRemoved(tx, all);
         await this.tokens.revokeAll(all, tx);
+        return marked;
       }),
       'failed to remove workspace',
       this.logger,
     );
 
-    const stopFailures: string[] = [];
+    // The reconciler stops the compute under each workspace's claim (so a provision in flight
+    // finishes first and can never bring it back); this request waits for the outcome, within
+    // the cleanup budget. A client hanging up does not stop the cleanup.
+    this.reconciler.nudge(all);
+    const outcomes = await this.reconciler.awaitOutcomes(generations, REMOVAL_BUDGET_MS);
+    const stopFailures = [...descendants, id]
+      .filter((w) => outcomes.get(w) === 'failed')
+      .map((w) => `stop ${w}: stop failed`);
     for (const descendant of descendants) {
-      const failure = await this.teardown.stop(descendant);
-      if (failure) stopFailures.push(failure);
       await this.events.recordAndBroadcast('WORKSPACE_REMOVED', descendant, {});
     }
-    const failure = await this.teardown.stop(id);
-    if (failure) stopFailures.push(failure);
     await this.events.recordAndBroadcast('WORKSPACE_REMOVED', id, {
       cascade_deleted: descendants.length,
     });

@@ -105,9 +105,13 @@ const IN_SUBTREE = sql(
 );
 /** Serialises re-parenting for the rest of the transaction. */
 const LOCK_HIERARCHY = sql('workspaces.lock_hierarchy', `SELECT pg_advisory_xact_lock($1)`);
+/** Removed for good: the desire too, with a new generation the removal cycle answers. */
 const MARK_REMOVED = sql(
   'workspaces.mark_removed',
-  `UPDATE workspaces SET status = 'removed', updated_at = now() WHERE id = ANY($1::uuid[])`,
+  `UPDATE workspaces SET status = 'removed', updated_at = now(), desired_state = 'removed',
+          desired_generation = desired_generation + 1, reconcile_not_before = NULL
+    WHERE id = ANY($1::uuid[])
+    RETURNING id, desired_generation`,
 );
 const DELETE_LAYOUTS = sql(
   'workspaces.delete_layouts',
@@ -121,6 +125,12 @@ const DISABLE_SCHEDULES = sql(
 const MARK_PROVISION_FAILED = sql(
   'workspaces.mark_provision_failed',
   `UPDATE workspaces SET status = 'failed', last_sample_error = $2, updated_at = now() WHERE id = $1`,
+);
+/** The control plane saw the VM die while booting (spec 04 §4.9); only a provisioning row fails. */
+const BOOTSTRAP_FAILED = sql(
+  'workspaces.bootstrap_failed',
+  `UPDATE workspaces SET status = 'failed', last_sample_error = $2, updated_at = now()
+    WHERE id = $1 AND status = 'provisioning'`,
 );
 const UPSERT_CONFIG = sql(
   'workspaces.upsert_config',
@@ -252,15 +262,24 @@ export class WorkspaceRepository {
     await tx.query(LOCK_HIERARCHY, [LockKeys.hierarchy]);
   }
 
-  /** Marks rows removed before any container is touched, so heartbeats and restarts back off. */
-  async markRemoved(tx: Queryable, ids: readonly string[]): Promise<void> {
-    await tx.execute(MARK_REMOVED, [ids]);
+  /**
+   * Marks rows removed before any container is touched, so heartbeats and restarts back off.
+   * Returns each row's new generation: its removal is done once the reconciler reached it.
+   */
+  async markRemoved(tx: Queryable, ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await tx.query<{ id: string; desired_generation: number }>(MARK_REMOVED, [ids]);
     await tx.execute(DELETE_LAYOUTS, [ids]);
     await tx.execute(DISABLE_SCHEDULES, [ids]);
+    return new Map(rows.map((r) => [r.id, r.desired_generation]));
   }
 
   async purge(tx: Queryable, ids: readonly string[]): Promise<void> {
     for (const statement of PURGE_STATEMENTS) await tx.execute(statement, [ids]);
+  }
+
+  /** False when the workspace was not provisioning (nothing changed). */
+  async markBootstrapFailed(id: string, message: string): Promise<boolean> {
+    return (await this.db.execute(BOOTSTRAP_FAILED, [id, message])) > 0;
   }
 
   async markProvisionFailed(

@@ -137,6 +137,7 @@ export class WorkspacesService {
       tier,
       runtime,
       template: dto.template ?? '',
+      model,
     });
     return {
       id,

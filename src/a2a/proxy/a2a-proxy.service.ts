@@ -6,7 +6,7 @@ import { EventBus } from '../../events/event-bus';
 import { WorkspaceUrlRewrite } from '../../provisioner/workspace-url-rewrite';
 import { RuntimeOverrides } from '../../registry/heartbeat/runtime-overrides';
 import { WorkspaceAccess } from '../../registry/access/workspace-access';
-import { RestartRequests } from '../../workspaces/lifecycle/restart-requests';
+import { WorkspaceLifecycleService } from '../../workspaces/lifecycle/workspace-lifecycle.service';
 import { AgentResponse, AgentTransport } from './agent-transport';
 import { BusyTarget } from './busy-target';
 import { isSystemCaller } from './caller';
@@ -48,7 +48,7 @@ export class A2AProxyService {
     private readonly urlVerdicts: UrlVerdicts,
     private readonly transport: AgentTransport,
     private readonly overrides: RuntimeOverrides,
-    private readonly restarts: RestartRequests,
+    private readonly lifecycle: WorkspaceLifecycleService,
     private readonly deadAgents: DeadAgentCheck,
     private readonly busy: BusyTarget,
     private readonly streams: ReplyStreams,
@@ -99,9 +99,17 @@ export class A2AProxyService {
     });
   }
 
-  private noUrl(targetId: string, target: ProxyTarget): ProxyResult {
+  private async noUrl(targetId: string, target: ProxyTarget): Promise<ProxyResult> {
     if (target.status === 'hibernated') {
-      this.restarts.request([targetId], 'a2a message woke a hibernated workspace');
+      // The desire is written before the answer, so the retry in 15 s finds it waking
+      // (the reference's wake skipped hibernated workspaces and did nothing).
+      try {
+        if (await this.lifecycle.wake(targetId)) {
+          this.logger.log({ targetId }, 'an A2A message woke a hibernated workspace');
+        }
+      } catch (err) {
+        this.logger.error({ err, targetId }, 'waking a hibernated workspace failed');
+      }
       return jsonResult(
         503,
         {

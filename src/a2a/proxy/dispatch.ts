@@ -13,6 +13,11 @@ export interface ProxyRequest {
    * retries a message up to five times, and the canvas should not show each try as an error.
    */
   readonly logFailures: boolean;
+  /**
+   * Log an answered dispatch (default true). Platform messages that are not conversation —
+   * the restart-context notice — leave no activity row (spec 03 §2.13).
+   */
+  readonly logDelivery?: boolean;
   /** A bound on the whole dispatch (X-Timeout); replaces the 30-minute ceiling. */
   readonly timeoutMs?: number;
   /** Park the message in `a2a_queue` when the target is busy (the queue drainer says no). */

@@ -29,19 +29,8 @@ export class ProxySideEffects {
   delivered(d: Dispatch, status: number, bytes: Buffer | undefined, durationMs: number): void {
     const { req } = d;
     const reply = parseJsonOrNull(bytes);
-    void this.activity.log({
-      workspaceId: req.targetId,
-      activityType: 'a2a_receive',
-      sourceId: req.callerId || null,
-      targetId: req.targetId,
-      method: d.method,
-      summary: `${d.method} → ${d.target.name || req.targetId}`,
-      requestBody: d.request,
-      responseBody: reply,
-      toolTrace: toolTraceOf(reply),
-      durationMs,
-      status: status >= 400 ? 'error' : 'ok',
-    });
+    if (req.logDelivery !== false) this.logDelivery(d, status, reply, durationMs);
+    // Token accounting runs for every reply, logged or not (spec 03 §2.13).
     const usage = usageOf(reply);
     if (usage) this.usage.emit({ workspaceId: req.targetId, ...usage });
     if (status >= 400) return;
@@ -57,6 +46,23 @@ export class ProxySideEffects {
         .touchOutbound(req.callerId)
         .catch((err) => this.logger.warn({ err }, 'last_outbound_at update failed'));
     }
+  }
+
+  private logDelivery(d: Dispatch, status: number, reply: unknown, durationMs: number): void {
+    const { req } = d;
+    void this.activity.log({
+      workspaceId: req.targetId,
+      activityType: 'a2a_receive',
+      sourceId: req.callerId || null,
+      targetId: req.targetId,
+      method: d.method,
+      summary: `${d.method} → ${d.target.name || req.targetId}`,
+      requestBody: d.request,
+      responseBody: reply,
+      toolTrace: toolTraceOf(reply),
+      durationMs,
+      status: status >= 400 ? 'error' : 'ok',
+    });
   }
 
   /** The message did not get through; `detail` says why (it is the agent owner's log). */

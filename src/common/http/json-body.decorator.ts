@@ -8,7 +8,10 @@ import { jsonText } from './json-text';
 import { DEFAULT_JSON_BODY_LIMIT, readBody } from './read-body';
 
 export interface JsonBodyOptions {
-  /** A missing/empty body is accepted and yields `undefined` (e.g. restart's optional body). */
+  /**
+   * A missing, empty, malformed or non-object body is accepted and yields `undefined` (e.g.
+   * restart's optional body, whose binding errors the reference ignored).
+   */
   readonly optional?: boolean;
   readonly limit?: number;
   /**
@@ -80,7 +83,10 @@ export function parseJsonBody<T extends object>(
     throw badRequest(invalidMessage);
   }
   if (parsed === null && options.nullAsEmpty) parsed = {};
-  if (!isPlainObject(parsed)) throw badRequest(invalidMessage);
+  if (!isPlainObject(parsed)) {
+    if (options.optional) return undefined;
+    throw badRequest(invalidMessage);
+  }
   if (!dto) return parsed;
 
   const fields = matchFieldNames(parsed, dto);

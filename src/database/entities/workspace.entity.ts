@@ -14,6 +14,12 @@ export const WORKSPACE_STATUSES = [
 ] as const;
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
+/** What a workspace should be; the reconciler drives its compute there. */
+export const DESIRED_STATES = ['running', 'paused', 'hibernated', 'removed'] as const;
+export type DesiredState = (typeof DESIRED_STATES)[number];
+/** What the last finished reconcile cycle left (`failed`: a provision was tried and failed). */
+export type ObservedState = DesiredState | 'failed';
+
 /** Timestamps come back from `pg` as `Date`, JSONB as parsed values. */
 @Entity({ name: 'workspaces' })
 export class WorkspaceEntity {
@@ -57,4 +63,17 @@ export class WorkspaceEntity {
   @Column('text', { nullable: true }) instance_id!: string | null;
   @Column('text', { nullable: true }) platform_inbound_secret!: string | null;
   @Column('boolean', { default: false }) native_scheduler!: boolean;
+
+  // The lifecycle reconciler's state (migration 1765000000000).
+  @Column('text', { default: 'running' }) desired_state!: DesiredState;
+  @Column('bigint', { default: 0 }) desired_generation!: number;
+  @Column('text', { default: 'running' }) observed_state!: ObservedState;
+  @Column('bigint', { default: 0 }) observed_generation!: number;
+  @Column('jsonb', { nullable: true }) provision_request!: unknown;
+  @Column('text', { nullable: true }) reconcile_owner!: string | null;
+  @Column('timestamptz', { nullable: true }) reconcile_lease_until!: Date | null;
+  @Column('timestamptz', { nullable: true }) reconcile_not_before!: Date | null;
+  @Column('integer', { default: 0 }) reconcile_attempts!: number;
+  @Column('text', { nullable: true }) reconcile_error!: string | null;
+  @Column('bigint', { nullable: true }) reconcile_error_generation!: number | null;
 }

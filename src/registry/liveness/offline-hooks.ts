@@ -3,7 +3,7 @@ import { Listeners } from '../../common/hooks/listeners';
 
 /**
  * Called once per workspace that went offline (after `WORKSPACE_OFFLINE` is out). Auto-restart
- * subscribes here when the provisioner is wired.
+ * subscribes here (`OfflineRestarts`).
  */
 @Injectable()
 export class OfflineHooks extends Listeners<[workspaceId: string]> {

@@ -1,10 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { RestartContextDeliveries } from './restart-context-deliveries';
 import { RestartRequests } from './restart-requests';
 
 /**
- * Hooks through which any layer asks for a workspace lifecycle action (secret changes, the
- * A2A wake-up of a hibernated workspace). The provisioning flow subscribes when it is wired.
+ * Hooks between the lifecycle and the other layers: any module asks for restarts (secret
+ * changes, dead containers, offline workspaces); the a2a module delivers restart-context
+ * messages the lifecycle schedules.
  */
 @Global()
-@Module({ providers: [RestartRequests], exports: [RestartRequests] })
+@Module({
+  providers: [RestartRequests, RestartContextDeliveries],
+  exports: [RestartRequests, RestartContextDeliveries],
+})
 export class LifecycleHooksModule {}

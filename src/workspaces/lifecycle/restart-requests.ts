@@ -3,7 +3,7 @@ import { Listeners } from '../../common/hooks/listeners';
 
 /**
  * Asks for workspaces to be restarted after a change they must pick up (secrets, model) or
- * to be woken (an A2A message to a hibernated workspace). The provisioning flow subscribes;
+ * because their container was found dead or went silent. The lifecycle reconciler subscribes;
  * until one does, requests are dropped.
  */
 @Injectable()

@@ -70,22 +70,28 @@ describe('WorkspaceTeardown', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('does nothing and reports no failure without any backend', async () => {
-    expect(await teardownWith(null, null).stop(WS)).toBeUndefined();
+    expect(await teardownWith(null, null).remove(WS)).toBeUndefined();
   });
 
   describe('Docker', () => {
     it('stops the container, then removes its volume', async () => {
       const docker = new FakeDocker();
       const teardown = teardownWith(docker, null);
-      expect(await teardown.stop(WS)).toBeUndefined();
+      expect(await teardown.remove(WS)).toBeUndefined();
       expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
+    });
+
+    it('stop keeps the volume (pause, hibernate, re-provision)', async () => {
+      const docker = new FakeDocker();
+      expect(await teardownWith(docker, null).stop(WS)).toBeUndefined();
+      expect(docker.calls).toEqual([`stop ${WS}`]);
     });
 
     it('keeps the volume when the stop failed and reports a canned line', async () => {
       const docker = new FakeDocker();
       docker.failStop = true;
       const teardown = teardownWith(docker, null);
-      expect(await teardown.stop(WS)).toBe(`stop ${WS}: stop failed`);
+      expect(await teardown.remove(WS)).toBe(`stop ${WS}: stop failed`);
       expect(docker.calls).toEqual([`stop ${WS}`]);
       // The backend's own text is logged, never returned.
       expect(JSON.stringify(errors.mock.calls)).toContain('permission denied');
@@ -94,7 +100,7 @@ describe('WorkspaceTeardown', () => {
     it('gives up on a hung stop after 30 s, keeping the volume', async () => {
       const docker = new FakeDocker();
       docker.hangStop = true;
-      const state = track(teardownWith(docker, null).stop(WS));
+      const state = track(teardownWith(docker, null).remove(WS));
       clock.advance(TEARDOWN_CALL_TIMEOUT_MS - 1);
       await settle();
       expect(state.done).toBe(false);
@@ -107,7 +113,7 @@ describe('WorkspaceTeardown', () => {
     it('gives up on a hung volume removal after 30 s without failing the stop', async () => {
       const docker = new FakeDocker();
       docker.hangRemoveVolume = true;
-      const state = track(teardownWith(docker, null).stop(WS));
+      const state = track(teardownWith(docker, null).remove(WS));
       await settle();
       expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
       clock.advance(TEARDOWN_CALL_TIMEOUT_MS);
@@ -118,7 +124,7 @@ describe('WorkspaceTeardown', () => {
     it('disarms the timer of every call that answered', async () => {
       const cancel = jest.fn();
       jest.spyOn(clock, 'setTimeout').mockReturnValue({ cancel });
-      expect(await teardownWith(new FakeDocker(), null).stop(WS)).toBeUndefined();
+      expect(await teardownWith(new FakeDocker(), null).remove(WS)).toBeUndefined();
       expect(cancel).toHaveBeenCalledTimes(2); // stop, then removeVolume
     });
 
@@ -126,7 +132,7 @@ describe('WorkspaceTeardown', () => {
       const docker = new FakeDocker();
       docker.failRemoveVolume = true;
       const teardown = teardownWith(docker, null);
-      expect(await teardown.stop(WS)).toBeUndefined();
+      expect(await teardown.remove(WS)).toBeUndefined();
       expect(docker.calls).toEqual([`stop ${WS}`, `removeVolume ${WS}`]);
       expect(warnings).toHaveBeenCalledTimes(1);
     });
@@ -135,14 +141,14 @@ describe('WorkspaceTeardown', () => {
   describe('control plane', () => {
     it('terminates the remote instance', async () => {
       const cp = new FakeControlPlane();
-      expect(await teardownWith(null, cp).stop(WS)).toBeUndefined();
+      expect(await teardownWith(null, cp).remove(WS)).toBeUndefined();
       expect(cp.calls).toEqual([`stop ${WS}`]);
     });
 
     it('reports a failed termination with the canned line only', async () => {
       const cp = new FakeControlPlane();
       cp.failStop = true;
-      const failure = await teardownWith(null, cp).stop(WS);
+      const failure = await teardownWith(null, cp).remove(WS);
       expect(failure).toBe(`stop ${WS}: stop failed`);
       expect(failure).not.toContain('permission denied');
     });
@@ -150,7 +156,7 @@ describe('WorkspaceTeardown', () => {
     it('gives up on a hung termination after 30 s', async () => {
       const cp = new FakeControlPlane();
       cp.hangStop = true;
-      const state = track(teardownWith(null, cp).stop(WS));
+      const state = track(teardownWith(null, cp).remove(WS));
       clock.advance(TEARDOWN_CALL_TIMEOUT_MS);
       await settle();
       expect(state).toEqual({ done: true, result: `stop ${WS}: stop failed` });
@@ -159,7 +165,7 @@ describe('WorkspaceTeardown', () => {
     it('wins over Docker when both are wired, as provisioning does (CP if wired, else Docker)', async () => {
       const docker = new FakeDocker();
       const cp = new FakeControlPlane();
-      expect(await teardownWith(docker, cp).stop(WS)).toBeUndefined();
+      expect(await teardownWith(docker, cp).remove(WS)).toBeUndefined();
       expect(cp.calls).toEqual([`stop ${WS}`]);
       expect(docker.calls).toEqual([]);
     });

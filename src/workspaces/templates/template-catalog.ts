@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import * as path from 'node:path';
 import { collectProvisionTimeouts } from './provision-timeouts';
+import { findTemplateByName, isDirectory } from './template-lookup';
 import { TemplateSummary, toTemplateSummary } from './template-summary';
 import { resolveInsideRoot } from '../../common/fs/contained-path';
 import { walkTemplateConfigs } from './template-walker';
+
+const ORG_TEMPLATES = 'org-templates';
 
 /**
  * The workspace templates under `CONFIGS_DIR`. The listing is read fresh on every call; the
@@ -35,16 +39,25 @@ export class TemplateCatalog {
    * `name` equals it, case-insensitively. Null when none matches.
    */
   findByWorkspaceName(name: string): string | null {
-    const slug = name.toLowerCase().replace(/ /g, '-');
-    const templates = walkTemplateConfigs(this.config.configsDir);
-    const byDir = templates.find((t) => t.id === slug);
-    const byName = templates.find((t) => {
-      if (t.id.startsWith('ws-')) return false;
-      const declared = (t.config as { name?: unknown } | null)?.name;
-      return typeof declared === 'string' && declared.toLowerCase() === name.toLowerCase();
-    });
-    const match = byDir ?? byName;
-    return match ? resolveInsideRoot(this.config.configsDir, match.id) : null;
+    const template = this.templateFor(name);
+    return template === undefined ? null : resolveInsideRoot(this.config.configsDir, template);
+  }
+
+  /** The same lookup, as a template name (relative to the root) to store or answer. */
+  templateFor(workspaceName: string): string | undefined {
+    return findTemplateByName(this.config.configsDir, workspaceName);
+  }
+
+  /** The org template meant for a workspace of this name: `org-templates/<dir>`. */
+  findOrgTemplate(name: string): string | undefined {
+    const dir = findTemplateByName(path.join(this.config.configsDir, ORG_TEMPLATES), name);
+    return dir === undefined ? undefined : `${ORG_TEMPLATES}/${dir}`;
+  }
+
+  /** The directory of an existing template (relative to the root), or null if it is not one. */
+  existingTemplateDir(template: string): string | null {
+    const dir = this.resolveTemplateDir(template);
+    return dir !== null && isDirectory(dir) ? dir : null;
   }
 
   /** `provision_timeout_ms` for a workspace of this runtime, when a template declares one. */
