@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_HELD_REPLY_BYTES } from '../src/a2a/proxy/a2a-proxy.service';
-import { RestartRequests } from '../src/workspaces/lifecycle/restart-requests';
 import { a2aClientFor, textOf, useTestAgents } from './support/agents';
 import { insertToken, insertWorkspace, WorkspaceSeed } from './support/factories';
 import { useTestApp } from './support/test-app';
@@ -294,9 +293,7 @@ describe('POST /workspaces/:id/a2a', () => {
       expect(res.body).toEqual({ error: 'workspace has no URL', status: 'provisioning' });
     });
 
-    it('a hibernated workspace is woken: 503 with Retry-After and a restart request', async () => {
-      const requested: string[] = [];
-      app.get(RestartRequests).on((ids) => void requested.push(...ids));
+    it('a hibernated workspace is woken: 503 with Retry-After, and it is meant to run again', async () => {
       const id = await insertWorkspace(db, { status: 'hibernated', url: '' });
       const res = await app.http.post(a2a(id), canvasMessage('x'));
       expect(res.status).toBe(503);
@@ -306,7 +303,12 @@ describe('POST /workspaces/:id/a2a', () => {
         waking: true,
         retry_after: 15,
       });
-      expect(requested).toContain(id);
+      // The wake is recorded before the answer (the lifecycle tests follow it to a container).
+      const [row] = await db.query<{ desired_state: string; desired_generation: string }>(
+        'SELECT desired_state, desired_generation FROM workspaces WHERE id = $1',
+        [id],
+      );
+      expect(row).toEqual({ desired_state: 'running', desired_generation: '1' });
     });
 
     it('502 when the workspace URL points somewhere the outbound guard forbids', async () => {

@@ -19,14 +19,24 @@ export interface WorkspaceSeed {
   current_task?: string | null;
   agent_card?: unknown;
   platform_inbound_secret?: string | null;
+  desired_state?: string;
+  observed_state?: string;
+}
+
+/** A row settled in the state its status implies, as the reconciler's migration leaves rows. */
+function reconcileStateFor(status: string): { desired_state: string; observed_state: string } {
+  const state = ['removed', 'paused', 'hibernated'].includes(status) ? status : 'running';
+  return { desired_state: state, observed_state: state };
 }
 
 /** Inserts a workspace row directly (arrange step); returns its id. */
 export async function insertWorkspace(db: TestDatabase, seed: WorkspaceSeed = {}): Promise<string> {
+  const status = seed.status ?? 'online';
   const row: Record<string, unknown> = {
     id: randomUUID(),
     name: `ws-${Math.random().toString(36).slice(2, 8)}`,
-    status: 'online',
+    status,
+    ...reconcileStateFor(status),
     ...seed,
   };
   if (row.agent_card !== undefined) row.agent_card = JSON.stringify(row.agent_card);
