@@ -5,6 +5,7 @@ import {
   FakeControlPlane as InMemoryControlPlane,
   FakeDocker as InMemoryDocker,
 } from './support/fake-compute';
+import { eventually } from './support/eventually';
 import { FakeClock } from './support/fake-clock';
 import { insertOrgToken, insertToken, insertWorkspace } from './support/factories';
 import { useTestApp } from './support/test-app';
@@ -504,7 +505,7 @@ describe('DELETE /workspaces/:id', () => {
       const child = await insertWorkspace(db, { parent_id: root });
       const res = await app.http.withBearer(ADMIN_TOKEN).delete(`/workspaces/${root}?confirm=true`);
       expect(res.status).toBe(200);
-      expect(cp.calls).toEqual([`stop ${child}`, `stop ${root}`]);
+      expect([...cp.calls].sort()).toEqual([`stop ${child}`, `stop ${root}`].sort());
     });
 
     it('reports a failed termination like a failed stop', async () => {
@@ -518,6 +519,57 @@ describe('DELETE /workspaces/:id', () => {
           removed_count: 1,
           stop_failures: 1,
         },
+      ]);
+    });
+  });
+  describe('while the workspace is being provisioned', () => {
+    const docker = new InMemoryDocker();
+    const app = useTestApp(db, { ADMIN_TOKEN, RECONCILE_SCAN_INTERVAL_SECONDS: '3600' }, [
+      { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
+    ]);
+
+    it('waits for the provision in flight, then removes what it started: nothing comes back', async () => {
+      let startEntered!: () => void;
+      const entered = new Promise<void>((resolve) => (startEntered = resolve));
+      let releaseStart!: () => void;
+      const held = new Promise<void>((resolve) => (releaseStart = resolve));
+      docker.intercept('start', async () => {
+        startEntered();
+        await held;
+      });
+      const admin = app.http.withBearer(ADMIN_TOKEN);
+      const created = await admin.post('/workspaces', { name: 'Short-lived' });
+      const id = created.body.id as string;
+      await entered;
+
+      let answered = false;
+      const deleting = admin.delete(`/workspaces/${id}`).then((res) => {
+        answered = true;
+        return res;
+      });
+      // The removal waits for the workspace's claim: the provision holds it.
+      await eventually(
+        async () => ((await state(db, id)).status === 'removed' ? true : undefined),
+        'the row to be marked removed',
+      );
+      expect(answered).toBe(false);
+      releaseStart();
+
+      const res = await deleting;
+      expect([res.status, res.body]).toEqual([200, { status: 'removed', cascade_deleted: 0 }]);
+      expect(docker.containers.has(id)).toBe(false);
+      expect(docker.volumes.has(id)).toBe(false);
+      const [row] = await db.query<{ status: string; url: string | null; live: number }>(
+        `SELECT status::text, url, (SELECT count(*)::int FROM workspace_auth_tokens
+                                     WHERE workspace_id = $1 AND revoked_at IS NULL) AS live
+           FROM workspaces WHERE id = $1`,
+        [id],
+      );
+      // The provision's URL and token writes were fenced out by the removal.
+      expect(row).toEqual({ status: 'removed', url: '', live: 0 });
+      expect(docker.calls.filter((c) => c.endsWith(id)).slice(-2)).toEqual([
+        `stop ${id}`,
+        `removeVolume ${id}`,
       ]);
     });
   });
