@@ -1,4 +1,4 @@
-import { truncateBytes } from './truncate';
+import { lastBytes, truncateBytes } from './truncate';
 
 describe('truncateBytes', () => {
   it('leaves short text alone', () => {
@@ -15,5 +15,18 @@ describe('truncateBytes', () => {
     expect(truncateBytes('aéb', 2)).toBe('a...');
     expect(truncateBytes('aéb', 3)).toBe('aé...');
     expect(truncateBytes('🙂🙂', 5)).toBe('🙂...');
+  });
+});
+
+describe('lastBytes', () => {
+  it('keeps short text as it is', () => {
+    expect(lastBytes('abc', 3, '…')).toBe('abc');
+  });
+
+  it('keeps the last bytes behind the prefix, starting on a character boundary', () => {
+    expect(lastBytes('abcdef', 3, '>')).toBe('>def');
+    // 'é' is two bytes: a cut inside it moves forward to the next whole character.
+    expect(lastBytes('aéé', 3, '')).toBe('é');
+    expect(lastBytes('aéé', 4, '')).toBe('éé');
   });
 });
