@@ -7,13 +7,15 @@ import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
 
 const ADMIN_TOKEN = 'liveness-admin';
+// Only the loops a test ticks itself: the reconcile scan never runs during these tests.
+const QUIET = { RECONCILE_SCAN_INTERVAL_SECONDS: '3600' };
 
 describe('GET /admin/liveness', () => {
   const db = useTestDatabase();
 
   // First: this block needs an install without any workspace token.
   describe('without ADMIN_TOKEN', () => {
-    const app = useTestApp(db);
+    const app = useTestApp(db, QUIET);
 
     beforeAll(() => db.query('DELETE FROM workspace_auth_tokens'));
 
@@ -63,7 +65,7 @@ describe('GET /admin/liveness', () => {
   });
 
   describe('with ADMIN_TOKEN set', () => {
-    const app = useTestApp(db, { ADMIN_TOKEN });
+    const app = useTestApp(db, { ...QUIET, ADMIN_TOKEN });
 
     it('accepts ADMIN_TOKEN and org tokens, refuses workspace tokens and anonymous callers', async () => {
       const workspaceToken = await insertToken(db, await insertWorkspace(db));
@@ -83,7 +85,7 @@ describe('GET /admin/liveness', () => {
   });
 
   describe('with ADMIN_TOKEN set on a fresh install', () => {
-    const app = useTestApp(db, { ADMIN_TOKEN });
+    const app = useTestApp(db, { ...QUIET, ADMIN_TOKEN });
 
     beforeAll(() => db.query('DELETE FROM workspace_auth_tokens'));
 

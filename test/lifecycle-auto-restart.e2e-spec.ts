@@ -1,12 +1,15 @@
-import { Clock } from '../src/common/clock/clock';
-import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { LivenessSweep } from '../src/registry/liveness/liveness.sweep';
 import { AutoRestart } from '../src/workspaces/lifecycle/auto-restart';
 import { FakeClock } from './support/fake-clock';
 import { FakeDocker } from './support/fake-compute';
-import { insertWorkspace, WorkspaceSeed } from './support/factories';
-import { lifecycleRow, recordedEvents, settled } from './support/lifecycle';
-import { useTestApp } from './support/test-app';
+import { WorkspaceSeed } from './support/factories';
+import {
+  insertProvisionedWorkspace,
+  lifecycleRow,
+  recordedEvents,
+  settled,
+  useComputeApp,
+} from './support/lifecycle';
 import { useTestDatabase } from './support/test-database';
 
 const ADMIN_TOKEN = 'lifecycle-auto-restart-admin';
@@ -21,31 +24,16 @@ describe('auto-restart', () => {
   const docker = new FakeDocker();
   // The app booted a while ago (the liveness sweep's start-up grace is over).
   const clock = new FakeClock(new Date(Date.now() - UPTIME_MS));
-  const app = useTestApp(
+  const app = useComputeApp(
     db,
-    {
-      ADMIN_TOKEN,
-      MOLECULE_ENV: 'development',
-      RECONCILE_SCAN_INTERVAL_SECONDS: '3600',
-      LIVENESS_SWEEP_INTERVAL_SECONDS: '3600',
-    },
-    [
-      { provide: Clock, useValue: clock },
-      { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-    ],
+    { ADMIN_TOKEN, MOLECULE_ENV: 'development', LIVENESS_SWEEP_INTERVAL_SECONDS: '3600' },
+    { docker, clock },
   );
   beforeAll(() => clock.advance(UPTIME_MS));
-  beforeEach(() => {
-    docker.calls.length = 0;
-  });
 
   const starts = (id: string) => docker.calls.filter((c) => c === `start ${id}`).length;
 
-  async function workspace(seed: WorkspaceSeed = {}): Promise<string> {
-    const id = await insertWorkspace(db, seed);
-    docker.volumes.set(id, new Map([['config.yaml', Buffer.from('runtime: langgraph\n')]]));
-    return id;
-  }
+  const workspace = (seed: WorkspaceSeed = {}) => insertProvisionedWorkspace(db, docker, seed);
 
   it('restarts what should run; skips paused, hibernated, removed, external and paused-ancestor ones', async () => {
     const online = await workspace();

@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { AutoRestart } from '../src/workspaces/lifecycle/auto-restart';
 import { ComputeStateRepository } from '../src/workspaces/lifecycle/compute-state.repository';
 import { ReconcileRepository } from '../src/workspaces/lifecycle/reconcile.repository';
 import { Gate } from './support/agents/gate';
 import { eventually } from './support/eventually';
 import { FakeDocker } from './support/fake-compute';
-import { insertWorkspace } from './support/factories';
-import { lifecycleRow, settled } from './support/lifecycle';
-import { useTestApp } from './support/test-app';
+import {
+  insertProvisionedWorkspace,
+  lifecycleRow,
+  settled,
+  useComputeApp,
+} from './support/lifecycle';
 import { useTestDatabase } from './support/test-database';
 
 /**
@@ -22,12 +24,9 @@ describe('restart coalescing', () => {
   const db = useTestDatabase();
   const docker = new FakeDocker();
   const gates = new Map<string, Gate>();
-  const app = useTestApp(db, { ADMIN_TOKEN, RECONCILE_SCAN_INTERVAL_SECONDS: '3600' }, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-  ]);
+  const app = useComputeApp(db, { ADMIN_TOKEN }, { docker });
 
   beforeEach(() => {
-    docker.calls.length = 0;
     gates.clear();
     docker.intercept('start', (id) => gates.get(id)?.wait());
   });
@@ -39,8 +38,7 @@ describe('restart coalescing', () => {
 
   /** A running workspace whose container starts are held until `gate.release()`. */
   async function workspace(): Promise<{ id: string; gate: Gate }> {
-    const id = await insertWorkspace(db, { status: 'online' });
-    docker.volumes.set(id, new Map([['config.yaml', Buffer.from('runtime: langgraph\n')]]));
+    const id = await insertProvisionedWorkspace(db, docker);
     const gate = new Gate(true);
     gates.set(id, gate);
     return { id, gate };

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ComputeBackends } from '../src/provisioner/compute-backends';
+import { AutoRestart } from '../src/workspaces/lifecycle/auto-restart';
 import { DesiredStateRepository } from '../src/workspaces/lifecycle/desired-state.repository';
 import { WorkspaceRepository } from '../src/workspaces/workspace.repository';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
 import { insertToken, insertWorkspace } from './support/factories';
-import { lifecycleRow, recordedEvents, settled } from './support/lifecycle';
+import { lifecycleRow, recordedEvents, settled, useComputeApp } from './support/lifecycle';
 import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 
@@ -26,7 +27,7 @@ for (const [dir, config] of [
   fs.writeFileSync(path.join(CONFIGS_DIR, dir, 'config.yaml'), config);
 }
 
-const ENV = { ADMIN_TOKEN, CONFIGS_DIR, RECONCILE_SCAN_INTERVAL_SECONDS: '3600' };
+const ENV = { ADMIN_TOKEN, CONFIGS_DIR };
 
 const events = async (db: TestDatabase, id: string, type: string) =>
   (await recordedEvents(db, id)).filter((e) => e.event_type === type).map((e) => e.payload);
@@ -34,15 +35,8 @@ const events = async (db: TestDatabase, id: string, type: string) =>
 describe('lifecycle endpoints (Docker)', () => {
   const db = useTestDatabase();
   const docker = new FakeDocker();
-  const app = useTestApp(db, ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-  ]);
+  const app = useComputeApp(db, ENV, { docker });
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
-
-  beforeEach(() => {
-    docker.calls.length = 0;
-    docker.clearInterceptors();
-  });
 
   /** A provisioned, running workspace (its config volume holds a config.yaml). */
   async function running(seed: Parameters<typeof insertWorkspace>[1] = {}): Promise<string> {
@@ -428,10 +422,10 @@ describe('lifecycle endpoints (Docker)', () => {
 
 describe('lifecycle endpoints without a compute backend', () => {
   const db = useTestDatabase();
-  const app = useTestApp(db, ENV);
+  const app = useComputeApp(db, ENV, {});
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
 
-  it('restart and resume answer 503; pause still pauses', async () => {
+  it('restart and resume answer 503; pause still pauses; nothing is auto-restarted', async () => {
     const id = await insertWorkspace(db);
     const restart = await admin().post(`/workspaces/${id}/restart`);
     expect([restart.status, restart.body]).toEqual([503, { error: 'provisioner not available' }]);
@@ -440,15 +434,16 @@ describe('lifecycle endpoints without a compute backend', () => {
     const resume = await admin().post(`/workspaces/${id}/resume`);
     expect([resume.status, resume.body]).toEqual([503, { error: 'provisioner not available' }]);
     expect(await settled(db, id)).toMatchObject({ status: 'paused', observed_state: 'paused' });
+    const online = await insertWorkspace(db);
+    expect(await app.get(AutoRestart).restart([online], 'test')).toEqual([]);
+    expect((await lifecycleRow(db, online)).desired_generation).toBe(0);
   });
 });
 
 describe('lifecycle endpoints (control plane)', () => {
   const db = useTestDatabase();
   const cp = new FakeControlPlane();
-  const app = useTestApp(db, ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(null, cp) },
-  ]);
+  const app = useComputeApp(db, ENV, { controlPlane: cp });
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
 
   it('restart, pause and hibernate act on the remote instance', async () => {

@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Clock } from '../src/common/clock/clock';
-import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { ProvisioningService } from '../src/workspaces/provisioning/provisioning.service';
 import { FakeClock } from './support/fake-clock';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
@@ -14,8 +12,8 @@ import {
   liveTokenHashes,
   recordedEvents,
   settled,
+  useComputeApp,
 } from './support/lifecycle';
-import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 import { TestWsClient } from './support/ws-client';
 
@@ -39,7 +37,7 @@ fs.writeFileSync(path.join(CONFIGS_DIR, 'crewai-default', 'config.yaml'), 'runti
 fs.mkdirSync(path.join(fixtureRoot, 'outside'), { recursive: true });
 fs.writeFileSync(path.join(fixtureRoot, 'outside', 'config.yaml'), 'runtime: escaped\n');
 
-const ENV = { ADMIN_TOKEN, CONFIGS_DIR, RECONCILE_SCAN_INTERVAL_SECONDS: '3600' };
+const ENV = { ADMIN_TOKEN, CONFIGS_DIR };
 
 /** Everything the outside world saw of a workspace: replies, stored and live events, errors. */
 async function exposure(
@@ -70,9 +68,7 @@ async function rowCounts(db: TestDatabase) {
 describe('provisioning faults (Docker)', () => {
   const db = useTestDatabase();
   const docker = new FakeDocker();
-  const app = useTestApp(db, ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-  ]);
+  const app = useComputeApp(db, ENV, { docker });
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
   let ws: TestWsClient;
 
@@ -80,11 +76,6 @@ describe('provisioning faults (Docker)', () => {
     ws = await TestWsClient.connect(app.baseUrl);
   });
   afterAll(() => ws.close());
-  beforeEach(() => {
-    docker.calls.length = 0;
-    docker.clearInterceptors();
-    docker.reachable = true;
-  });
 
   async function createFailing(body: Record<string, unknown>) {
     const res = await admin().post('/workspaces', body);
@@ -291,10 +282,7 @@ describe('provisioning faults (hung engine)', () => {
   const db = useTestDatabase();
   const clock = new FakeClock();
   const docker = new FakeDocker();
-  const app = useTestApp(db, ENV, [
-    { provide: Clock, useValue: clock },
-    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-  ]);
+  const app = useComputeApp(db, ENV, { docker, clock });
 
   it('a start that never answers fails after 3 minutes; the workspace never stays provisioning', async () => {
     let entered!: () => void;
@@ -319,9 +307,7 @@ describe('provisioning faults (hung engine)', () => {
 describe('provisioning faults (control plane)', () => {
   const db = useTestDatabase();
   const cp = new FakeControlPlane();
-  const app = useTestApp(db, ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(null, cp) },
-  ]);
+  const app = useComputeApp(db, ENV, { controlPlane: cp });
 
   it('a refused provision: failed, "provisioning failed", no machine type or URL anywhere', async () => {
     cp.intercept('start', () => {

@@ -2,14 +2,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashToken } from '../src/common/auth/token-codec';
-import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { ProvisioningService } from '../src/workspaces/provisioning/provisioning.service';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
 import { insertToken, insertWorkspace } from './support/factories';
-import { lifecycleRow, liveTokenHashes, recordedEvents, settled } from './support/lifecycle';
-import { useTestApp } from './support/test-app';
+import {
+  lifecycleRow,
+  liveTokenHashes,
+  recordedEvents,
+  settled,
+  useComputeApp,
+} from './support/lifecycle';
 import { TestDatabase, useTestDatabase } from './support/test-database';
-import { TestWsClient } from './support/ws-client';
 
 const ADMIN_TOKEN = 'lifecycle-provision-admin';
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -30,8 +33,6 @@ const BASE_ENV = {
   CONFIGS_DIR,
   PLATFORM_URL: 'http://platform.internal:8080',
   AWARENESS_URL: 'http://awareness.internal:7000',
-  // Every cycle in these tests is one a request asked for.
-  RECONCILE_SCAN_INTERVAL_SECONDS: '3600',
 };
 
 /** A global secret straight into the table (the API would also restart every workspace). */
@@ -45,21 +46,8 @@ async function insertGlobalSecret(db: TestDatabase, key: string, value: string):
 describe('provisioning (Docker)', () => {
   const db = useTestDatabase();
   const docker = new FakeDocker();
-  const app = useTestApp(db, BASE_ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
-  ]);
+  const app = useComputeApp(db, BASE_ENV, { docker });
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
-  let ws: TestWsClient;
-
-  beforeAll(async () => {
-    ws = await TestWsClient.connect(app.baseUrl);
-  });
-  afterAll(() => ws.close());
-  beforeEach(() => {
-    docker.calls.length = 0;
-    docker.clearInterceptors();
-    docker.reachable = true;
-  });
 
   async function create(body: Record<string, unknown>): Promise<string> {
     const res = await admin().post('/workspaces', body);
@@ -248,9 +236,7 @@ describe('provisioning (Docker)', () => {
 describe('provisioning (control plane)', () => {
   const db = useTestDatabase();
   const cp = new FakeControlPlane();
-  const app = useTestApp(db, BASE_ENV, [
-    { provide: ComputeBackends, useValue: new ComputeBackends(null, cp) },
-  ]);
+  const app = useComputeApp(db, BASE_ENV, { controlPlane: cp });
 
   it('starts an instance with the env, stores its id and the inbound secret, mints no token', async () => {
     await insertGlobalSecret(db, 'API_KEY', 'k');

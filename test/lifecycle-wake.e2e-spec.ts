@@ -1,11 +1,13 @@
-import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { RestartContextDeliveries } from '../src/workspaces/lifecycle/restart-context-deliveries';
 import { TestAgent, useTestAgents } from './support/agents';
 import { eventually } from './support/eventually';
 import { FakeDocker } from './support/fake-compute';
-import { insertWorkspace } from './support/factories';
-import { lifecycleRow, settled } from './support/lifecycle';
-import { useTestApp } from './support/test-app';
+import {
+  insertProvisionedWorkspace,
+  lifecycleRow,
+  settled,
+  useComputeApp,
+} from './support/lifecycle';
 import { useTestDatabase } from './support/test-database';
 
 const ADMIN_TOKEN = 'lifecycle-wake-admin';
@@ -19,11 +21,7 @@ describe('wake on A2A and the restart-context message', () => {
   const db = useTestDatabase();
   const docker = new FakeDocker();
   // Dev mode lets the proxy reach agents on loopback; ADMIN_TOKEN keeps auth closed.
-  const app = useTestApp(
-    db,
-    { MOLECULE_ENV: 'development', ADMIN_TOKEN, RECONCILE_SCAN_INTERVAL_SECONDS: '3600' },
-    [{ provide: ComputeBackends, useValue: new ComputeBackends(docker, null) }],
-  );
+  const app = useComputeApp(db, { MOLECULE_ENV: 'development', ADMIN_TOKEN }, { docker });
   const agents = useTestAgents();
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
 
@@ -38,9 +36,7 @@ describe('wake on A2A and the restart-context message', () => {
 
   /** A running workspace whose config volume holds a config.yaml, served by `agent`. */
   async function workspaceFor(agent: TestAgent, status = 'online'): Promise<string> {
-    const id = await insertWorkspace(db, { name: 'Sleeper', url: agent.url, status });
-    docker.volumes.set(id, new Map([['config.yaml', Buffer.from('runtime: langgraph\n')]]));
-    return id;
+    return insertProvisionedWorkspace(db, docker, { name: 'Sleeper', url: agent.url, status });
   }
 
   const contextRequests = (agent: TestAgent) =>

@@ -1,4 +1,9 @@
+import { Clock } from '../../src/common/clock/clock';
+import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { eventually } from './eventually';
+import { FakeControlPlane, FakeDocker } from './fake-compute';
+import { insertWorkspace, WorkspaceSeed } from './factories';
+import { ProviderOverride, TestApp, useTestApp } from './test-app';
 import { TestDatabase } from './test-database';
 
 /** A workspace's status and reconcile state, as the tests read it. */
@@ -92,4 +97,47 @@ export async function liveTokenHashes(db: TestDatabase, id: string): Promise<str
 export function expectNoLeak(texts: readonly unknown[], markers: readonly string[]): void {
   const all = texts.map((t) => (typeof t === 'string' ? t : JSON.stringify(t))).join('\n');
   for (const marker of markers) expect(all).not.toContain(marker);
+}
+
+/**
+ * The whole app with in-memory compute in place of the real backends (and optionally a fake
+ * clock). The engine's call log and interceptors are reset before each test; the reconcile
+ * scan is off unless `env` turns it on, so every cycle is one a test asked for.
+ */
+export function useComputeApp(
+  db: TestDatabase,
+  env: Record<string, string>,
+  compute: { docker?: FakeDocker; controlPlane?: FakeControlPlane; clock?: Clock },
+): TestApp {
+  const overrides: ProviderOverride[] = [
+    {
+      provide: ComputeBackends,
+      useValue: new ComputeBackends(compute.docker ?? null, compute.controlPlane ?? null),
+    },
+  ];
+  if (compute.clock) overrides.push({ provide: Clock, useValue: compute.clock });
+  const app = useTestApp(db, { RECONCILE_SCAN_INTERVAL_SECONDS: '3600', ...env }, overrides);
+  beforeEach(() => {
+    const { docker } = compute;
+    if (!docker) return;
+    docker.calls.length = 0;
+    docker.clearInterceptors();
+    docker.reachable = true;
+  });
+  return app;
+}
+
+/**
+ * A workspace row whose config volume already holds a `config.yaml`, as one provisioned
+ * earlier would (a restart, resume or wake then reuses it).
+ */
+export async function insertProvisionedWorkspace(
+  db: TestDatabase,
+  docker: FakeDocker,
+  seed: WorkspaceSeed = {},
+): Promise<string> {
+  const id = await insertWorkspace(db, seed);
+  const runtime = seed.runtime ?? 'langgraph';
+  docker.volumes.set(id, new Map([['config.yaml', Buffer.from(`runtime: ${runtime}\n`)]]));
+  return id;
 }

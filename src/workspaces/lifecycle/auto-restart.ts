@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ComputeBackends } from '../../provisioner/compute-backends';
 import { DesiredStateRepository } from './desired-state.repository';
 import { Reconciler } from './reconciler';
 import { RestartRequests } from './restart-requests';
@@ -14,6 +15,7 @@ export class AutoRestart implements OnModuleInit {
   private readonly logger = new Logger(AutoRestart.name);
 
   constructor(
+    private readonly backends: ComputeBackends,
     private readonly requests: RestartRequests,
     private readonly desired: DesiredStateRepository,
     private readonly reconciler: Reconciler,
@@ -25,8 +27,12 @@ export class AutoRestart implements OnModuleInit {
     });
   }
 
-  /** Returns the ids a restart was accepted for. */
+  /**
+   * Returns the ids a restart was accepted for. Without any compute backend there is nothing
+   * to restart with: nothing is touched (as the reference's restart without Docker).
+   */
   async restart(ids: readonly string[], reason: string): Promise<string[]> {
+    if (!this.backends.any) return [];
     const accepted = await this.desired.autoRestart(ids);
     if (accepted.length > 0) {
       this.logger.log({ workspaceIds: accepted, reason }, 'auto-restart requested');

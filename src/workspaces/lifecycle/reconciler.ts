@@ -65,14 +65,11 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    const loop = {
+    this.loops.start({
       name: 'workspace-reconcile-scan',
       intervalMs: this.config.reconcileScanIntervalMs,
       tick: () => this.scan(),
-    };
-    this.loops.start(loop);
-    // Work left by a previous run of this server (or a replica that died) starts right away.
-    void this.loops.runOnce(loop);
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

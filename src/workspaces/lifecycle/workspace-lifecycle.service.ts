@@ -10,7 +10,7 @@ import {
 } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { lastBytes, truncateBytes } from '../../common/text/truncate';
-import { Database } from '../../database/database.service';
+import { Database, Queryable } from '../../database/database.service';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { restartTemplate } from '../provisioning/config-templates';
@@ -106,15 +106,10 @@ export class WorkspaceLifecycleService {
     if (!target || target.status === 'removed' || target.status === 'paused') {
       throw notFound('workspace not found or already paused');
     }
-    const descendants = await orInternalError(
-      this.desired.pausableDescendants(id),
-      'lookup failed',
-      this.logger,
-    );
-    const paused = await orInternalError(
-      this.db.transaction((tx) => this.desired.pause(tx, [id, ...descendants])),
-      'lookup failed',
-      this.logger,
+    const paused = await this.inSubtree(
+      id,
+      (root) => this.desired.pausableDescendants(root),
+      (tx, ids) => this.desired.pause(tx, ids),
     );
     for (const row of orderRootFirst(paused, id)) {
       await this.events.recordAndBroadcast('WORKSPACE_PAUSED', row.id, { name: row.name });
@@ -128,15 +123,10 @@ export class WorkspaceLifecycleService {
     if (!target || target.status !== 'paused') throw notFound('workspace not found or not paused');
     if (!this.backends.any) throw serviceUnavailable('provisioner not available');
     await this.refuseUnderPausedAncestor(id);
-    const descendants = await orInternalError(
-      this.desired.pausedDescendants(id),
-      'lookup failed',
-      this.logger,
-    );
-    const resumed = await orInternalError(
-      this.db.transaction((tx) => this.desired.resume(tx, [id, ...descendants])),
-      'lookup failed',
-      this.logger,
+    const resumed = await this.inSubtree(
+      id,
+      (root) => this.desired.pausedDescendants(root),
+      (tx, ids) => this.desired.resume(tx, ids),
     );
     for (const row of orderRootFirst(resumed, id)) {
       await this.events.recordAndBroadcast('WORKSPACE_PROVISIONING', row.id, {
@@ -221,6 +211,20 @@ export class WorkspaceLifecycleService {
       source: 'bootstrap_watcher',
     });
     return { ok: true };
+  }
+
+  /** Writes the change for the workspace and the descendants it reaches, in one transaction. */
+  private async inSubtree<T>(
+    id: string,
+    descendantsOf: (id: string) => Promise<string[]>,
+    write: (tx: Queryable, ids: string[]) => Promise<T[]>,
+  ): Promise<T[]> {
+    const descendants = await orInternalError(descendantsOf(id), 'lookup failed', this.logger);
+    return orInternalError(
+      this.db.transaction((tx) => write(tx, [id, ...descendants])),
+      'lookup failed',
+      this.logger,
+    );
   }
 
   private lookup(id: string) {
