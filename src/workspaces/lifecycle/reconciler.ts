@@ -7,6 +7,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Clock, TimerHandle } from '../../common/clock/clock';
 import { BackgroundLoops } from '../../common/loops/background-loops';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { ClaimLeases } from './claim-leases';
 import { ClaimLost, CycleContext, ReconcileFailure } from './reconcile-action';
@@ -66,7 +67,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     this.loops.start({
-      name: 'workspace-reconcile-scan',
+      name: LoopNames.reconcile,
       intervalMs: this.config.reconcileScanIntervalMs,
       tick: () => this.scan(),
     });
