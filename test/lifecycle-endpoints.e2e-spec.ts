@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { AutoRestart } from '../src/workspaces/lifecycle/auto-restart';
 import { DesiredStateRepository } from '../src/workspaces/lifecycle/desired-state.repository';
+import { Reconciler } from '../src/workspaces/lifecycle/reconciler';
 import { WorkspaceRepository } from '../src/workspaces/workspace.repository';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
 import { insertToken, insertWorkspace } from './support/factories';
@@ -436,6 +437,22 @@ describe('lifecycle endpoints without a compute backend', () => {
     const online = await insertWorkspace(db);
     expect(await app.get(AutoRestart).restart([online], 'test')).toEqual([]);
     expect((await lifecycleRow(db, online)).desired_generation).toBe(0);
+  });
+});
+
+describe('a replica without compute', () => {
+  const db = useTestDatabase();
+  const app = useComputeApp(db, ENV, {});
+
+  it('takes no unsettled workspace over in its scan (one with a backend will)', async () => {
+    const id = await insertWorkspace(db);
+    await db.query('UPDATE workspaces SET desired_generation = 1 WHERE id = $1', [id]);
+    expect(await app.get(Reconciler).scan()).toBeUndefined();
+    expect(await lifecycleRow(db, id)).toMatchObject({
+      reconcile_owner: null,
+      observed_generation: 0,
+      status: 'online',
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import { Clock, TimerHandle } from '../../common/clock/clock';
 import { BackgroundLoops } from '../../common/loops/background-loops';
 import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
+import { ComputeBackends } from '../../provisioner/compute-backends';
 import { ClaimLeases } from './claim-leases';
 import { ClaimLost, CycleContext, ReconcileFailure } from './reconcile-action';
 import { ReconcileActions } from './reconcile-actions';
@@ -58,6 +59,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly backends: ComputeBackends,
     private readonly repository: ReconcileRepository,
     private readonly actions: ReconcileActions,
     private readonly loops: BackgroundLoops,
@@ -100,6 +102,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
    * crashed replica, or due for a retry) up to the free slots.
    */
   async scan(): Promise<{ claimed: number } | undefined> {
+    // A replica without compute takes nothing over: it could only fail provisions (and
+    // "remove" workspaces without stopping them) that a replica with a backend can do right.
+    if (!this.backends.any) return undefined;
     const free = this.config.reconcileConcurrency - this.active.size - this.queue.size;
     if (this.stopping || free <= 0) return undefined;
     const ids = await this.repository.claimDue(this.owner, this.config.reconcileLeaseMs, free, [
