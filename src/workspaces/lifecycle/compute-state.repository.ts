@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Queryable, sql } from '../../database/database.service';
+import { Database, sql } from '../../database/database.service';
 import { WorkspaceStatus } from '../../database/entities';
 
 /**
@@ -42,9 +42,22 @@ const CONSUME_OPTIONS = sql(
   `UPDATE workspaces SET provision_request = NULL
     WHERE id = $1 AND reconcile_owner = $2 AND desired_generation = $3`,
 );
-const LOCK_WANTED = sql(
-  'compute.lock_wanted',
-  `SELECT id FROM workspaces WHERE ${OURS_AND_RUNNING} FOR UPDATE`,
+/**
+ * A new container's credentials in one statement: the old tokens revoked, the new token's
+ * hash stored, the inbound secret stored — or nothing at all when the cycle may no longer
+ * provision the workspace. (The revoke cannot see the token inserted by the same statement.)
+ */
+const ROTATE_CREDENTIALS = sql(
+  'compute.rotate_credentials',
+  `WITH wanted AS (SELECT id FROM workspaces WHERE ${OURS_AND_RUNNING} FOR UPDATE),
+   revoked AS (
+     UPDATE workspace_auth_tokens SET revoked_at = now()
+      WHERE workspace_id IN (SELECT id FROM wanted) AND revoked_at IS NULL
+   ),
+   inbound AS (UPDATE workspaces SET platform_inbound_secret = $5 WHERE id IN (SELECT id FROM wanted))
+   INSERT INTO workspace_auth_tokens (workspace_id, token_hash, prefix)
+   SELECT id, $3, $4 FROM wanted
+   RETURNING id`,
 );
 const INBOUND_SECRET = sql(
   'compute.inbound_secret',
@@ -97,9 +110,21 @@ export class ComputeStateRepository {
     await this.db.execute(CONSUME_OPTIONS, [id, owner, generation]);
   }
 
-  /** Inside `tx`: locks the row while the cycle may still provision it; false otherwise. */
-  async lockWanted(tx: Queryable, id: string, owner: string): Promise<boolean> {
-    return (await tx.query(LOCK_WANTED, [id, owner])).length > 0;
+  /** False when the cycle may no longer provision the workspace (nothing was written). */
+  async rotateCredentials(
+    id: string,
+    owner: string,
+    token: { hash: Buffer; prefix: string },
+    inboundSecret: string,
+  ): Promise<boolean> {
+    const rows = await this.db.query(ROTATE_CREDENTIALS, [
+      id,
+      owner,
+      token.hash,
+      token.prefix,
+      inboundSecret,
+    ]);
+    return rows.length > 0;
   }
 
   async storeInboundSecret(id: string, owner: string, secret: string): Promise<boolean> {

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mintToken } from '../../common/auth/token-codec';
-import { WorkspaceTokensRepository } from '../../common/auth/workspace-tokens.repository';
-import { Database } from '../../database/database.service';
 import { ComputeStateRepository } from '../lifecycle/compute-state.repository';
+
+/** What a new container gets in `/configs`: both plaintexts, shown to nobody else. */
+export interface ContainerCredentials {
+  readonly token: string;
+  readonly inboundSecret: string;
+}
 
 /**
  * The two credentials minted on every provision (spec 04 §4.6): the workspace's bearer token
@@ -16,33 +20,26 @@ import { ComputeStateRepository } from '../lifecycle/compute-state.repository';
 export class ProvisionCredentials {
   private readonly logger = new Logger(ProvisionCredentials.name);
 
-  constructor(
-    private readonly db: Database,
-    private readonly tokens: WorkspaceTokensRepository,
-    private readonly compute: ComputeStateRepository,
-  ) {}
+  constructor(private readonly compute: ComputeStateRepository) {}
 
   /**
-   * Revokes every live token of the workspace and mints the one its new container gets, in one
-   * transaction (a failure leaves the old tokens as they were and is retried with the cycle).
+   * Revokes every live token of the workspace, stores the new token's hash and a new inbound
+   * secret, in one statement (a failure changes nothing and the cycle is retried).
    * `undefined` when the cycle may no longer provision the workspace.
    */
-  async rotateToken(workspaceId: string, owner: string): Promise<string | undefined> {
-    return this.db.transaction(async (tx) => {
-      if (!(await this.compute.lockWanted(tx, workspaceId, owner))) return undefined;
-      await this.tokens.revokeAll([workspaceId], tx);
-      const minted = mintToken();
-      await this.tokens.insert(workspaceId, minted.hash, minted.prefix, tx);
-      return minted.plaintext;
-    });
+  async rotate(workspaceId: string, owner: string): Promise<ContainerCredentials | undefined> {
+    const minted = mintToken();
+    const inboundSecret = newInboundSecret();
+    const stored = await this.compute.rotateCredentials(workspaceId, owner, minted, inboundSecret);
+    return stored ? { token: minted.plaintext, inboundSecret } : undefined;
   }
 
   /**
-   * 32 random bytes, base64url (43 characters), stored for the platform to present. A failed
-   * write is logged and the provision goes on without one (the agent then has none either).
+   * The inbound secret alone (control plane: the VM's token comes with its first register). A
+   * failed write is logged and the provision goes on without one.
    */
   async mintInboundSecret(workspaceId: string, owner: string): Promise<string | undefined> {
-    const secret = randomBytes(32).toString('base64url');
+    const secret = newInboundSecret();
     try {
       if (await this.compute.storeInboundSecret(workspaceId, owner, secret)) return secret;
     } catch (err) {
@@ -50,4 +47,9 @@ export class ProvisionCredentials {
     }
     return undefined;
   }
+}
+
+/** 32 random bytes, base64url (43 characters). */
+function newInboundSecret(): string {
+  return randomBytes(32).toString('base64url');
 }

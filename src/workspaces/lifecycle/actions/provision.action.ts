@@ -143,11 +143,14 @@ export class ProvisionAction extends ReconcileAction {
     if (!source.ok) return this.fail(row, cycle, source.failure);
 
     await cycle.ensureClaim();
-    const token = await this.credentials.rotateToken(row.id, cycle.owner);
-    if (token === undefined) return 'superseded';
-    const inboundSecret = await this.credentials.mintInboundSecret(row.id, cycle.owner);
-    const configFiles: Env = { ...source.configFiles, '.auth_token': token };
-    if (inboundSecret) configFiles['.platform_inbound_secret'] = inboundSecret;
+    const credentials = await this.credentials.rotate(row.id, cycle.owner);
+    if (!credentials) return 'superseded';
+    const { token, inboundSecret } = credentials;
+    const configFiles: Env = {
+      ...source.configFiles,
+      '.auth_token': token,
+      '.platform_inbound_secret': inboundSecret,
+    };
     // The runtime reads `/configs/.auth_token`; the env copy serves the instructions client
     // (spec 08 Q19), which only reads `MOLECULE_WORKSPACE_TOKEN`.
     const spec = this.startSpec(
