@@ -101,8 +101,9 @@ export function expectNoLeak(texts: readonly unknown[], markers: readonly string
 
 /**
  * The whole app with in-memory compute in place of the real backends (and optionally a fake
- * clock). The engine's call log and interceptors are reset before each test; the reconcile
- * scan is off unless `env` turns it on, so every cycle is one a test asked for.
+ * clock), on host networking. The engine's call log and interceptors are reset before each
+ * test; the reconcile scan is off unless `env` turns it on, so every cycle is one a test asked
+ * for.
  */
 export function useComputeApp(
   db: TestDatabase,
@@ -116,7 +117,12 @@ export function useComputeApp(
     },
   ];
   if (compute.clock) overrides.push({ provide: Clock, useValue: compute.clock });
-  const app = useTestApp(db, { RECONCILE_SCAN_INTERVAL_SECONDS: '3600', ...env }, overrides);
+  // Host networking: agents on loopback are reached as they are (no bridge URL rewrite).
+  const app = useTestApp(
+    db,
+    { RECONCILE_SCAN_INTERVAL_SECONDS: '3600', WORKSPACE_NETWORK: 'host', ...env },
+    overrides,
+  );
   beforeEach(() => {
     const { docker } = compute;
     if (!docker) return;
