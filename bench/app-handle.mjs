@@ -14,8 +14,10 @@ const CALL_TIMEOUT_MS = 30_000;
  * cannot change what is measured. Development mode lets the outbound guard reach the agent on
  * loopback; ADMIN_TOKEN turns dev mode's auth and rate-limit bypass off, so the production
  * middleware runs — with a limit no bench phase can reach. The liveness sweep is slowed down
- * so its queries do not blur the per-request statement counts; so is the cron loop, except on
- * the replicas the scheduler benchmark starts for itself (`env`).
+ * so its queries do not blur the per-request statement counts; so are the cron loop and the
+ * reconcile scan, except on the replicas the scheduler and provision benchmarks start for
+ * themselves (`env`) — an instance configured for another engine must not take their
+ * workspaces over.
  */
 function appEnv(databaseUrl, env) {
   return {
@@ -28,6 +30,7 @@ function appEnv(databaseUrl, env) {
     LOG_LEVEL: 'silent',
     LIVENESS_SWEEP_INTERVAL_SECONDS: '3600',
     SCHEDULER_POLL_INTERVAL_MS: '3600000',
+    RECONCILE_SCAN_INTERVAL_SECONDS: '3600',
     ...env,
   };
 }
@@ -36,16 +39,19 @@ function appEnv(databaseUrl, env) {
  * Forks one app instance (see app-process.mjs) and resolves once it listens. With
  * `cpuProfileDir`, the instance writes a V8 CPU profile there when it exits.
  */
-export async function startApp(scope, { name, databaseUrl, cpuProfileDir, env = {} }) {
+export async function startApp(scope, { name, databaseUrl, cpuProfileDir, port, env = {} }) {
   const profiling = cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=app-${name}.cpuprofile`]
     : [];
+  const environment = appEnv(databaseUrl, env);
+  // A given port (workspaces must know the platform's URL before it listens), else any.
+  if (port !== undefined) environment.PORT = String(port);
   const child = fork(ENTRY, [], {
-    env: appEnv(databaseUrl, env),
+    env: environment,
     execArgv: ['--expose-gc', ...profiling],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const app = new AppHandle(name, child);
+  const app = new AppHandle(name, child, environment.ADMIN_TOKEN);
   scope.defer(`app ${name}`, () => app.stop());
   const ready = await withTimeout(app.nextMessage('ready'), BOOT_TIMEOUT_MS, `app ${name} boot`);
   app.baseUrl = `http://127.0.0.1:${ready.port}`;
@@ -58,9 +64,11 @@ export class AppHandle {
   #pending = new Map();
   #listeners = [];
 
-  constructor(name, child) {
+  constructor(name, child, adminToken) {
     this.name = name;
     this.child = child;
+    /** For admin routes (create, delete): the bench's own credential for this instance. */
+    this.adminToken = adminToken;
     child.on('message', (msg) => this.#onMessage(msg));
     child.on('exit', (code, signal) => {
       const err = new Error(`app ${name} exited (code ${code}, signal ${signal})`);

@@ -52,7 +52,7 @@ process.on('message', async (msg) => {
 try {
   const { config } = loadConfig(process.env);
   app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(process.env.PORT ? config.port : 0, '127.0.0.1');
   process.send({ type: 'ready', port: app.getHttpServer().address().port });
 } catch (err) {
   process.send({ type: 'failed', error: String(err?.stack ?? err) });

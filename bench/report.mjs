@@ -17,6 +17,7 @@ export function renderReport({ environment, settings, results }) {
   if (results.fanout) out.push(...fanoutSection(results.fanout, settings.fanout));
   if (results.scheduler) out.push(...schedulerSection(results.scheduler, settings.scheduler));
   if (results.memory) out.push(...memorySection(results.memory, settings.memory));
+  if (results.provision) out.push(...provisionSection(results.provision, settings.provision));
   return out.join('\n');
 }
 
@@ -184,6 +185,34 @@ function schedulerSection(r, s) {
       .map(([name, n]) => `${name} ${n}`)
       .join(' · ')}. Lateness includes the wait for the first poll after the due time.`,
     statementLine('DB statements per cron fire, both replicas', cron.dbStatementsPerMessage),
+    '',
+  ];
+}
+
+function provisionSection(r, s) {
+  if (r.skipped) return [`7. Provisioning — did not run: ${r.skipped}`, ''];
+  const { overhead: o, fleet: f } = r;
+  const row = (label, a) => [label, fixed(0)(a.p50), fixed(0)(a.p90), fixed(0)(a.max)];
+  return [
+    `7. Provisioning on the Docker engine — ${s.overhead.rounds} rounds × ${s.overhead.perRound} ` +
+      'workspaces per arm, one at a time; times in ms to the container’s start event',
+    ...table(
+      ['', 'p50', 'p90', 'max'],
+      [
+        row('bare engine create + start', o.bareMs),
+        row('POST /workspaces → container started', o.platformMs),
+        ['platform / bare (medians)', times(o.platformOverBare), '', ''],
+      ],
+    ),
+    `   Medians: request → engine create ${fixed(0)(o.phases.platform.toCreate)} ms ` +
+      `(bare ${fixed(0)(o.phases.bare.toCreate)}), create → start ` +
+      `${fixed(0)(o.phases.platform.createToStart)} ms (bare ${fixed(0)(o.phases.bare.createToStart)}; ` +
+      'the platform writes /configs into the created container in between)',
+    `   ${f.size} workspaces created at once: ${f.created} accepted, ${f.errors} errors, ` +
+      `${f.online} online after ${fixed(0)(f.allOnlineMs)} ms ` +
+      `(p50 ${fixed(0)(f.onlineMs.p50)} ms, p90 ${fixed(0)(f.onlineMs.p90)} ms); ` +
+      `containers created per workspace at most ${f.maxCreatesPerWorkspace}, started at most ` +
+      `${f.maxStartsPerWorkspace}`,
     '',
   ];
 }

@@ -4,6 +4,7 @@
  *   streaming  SSE through the proxy vs direct  fanout  WebSocket fan-out, same vs cross replica
  *   scheduler  5,000 schedules due at once on two replicas vs the same messages via POST /a2a
  *   memory     memory search on a million memories vs a tenth of that
+ *   provision  POST /workspaces → container started vs a bare engine create + start; 50 at once
  * Needs the production build (`npm run build`, which the npm script runs first). Every load
  * phase is bounded by a request count; all traffic stays on 127.0.0.1. Flags:
  *   --quick          a reduced run (a smoke test of the bench itself, not numbers to quote)
@@ -23,6 +24,7 @@ import { startApp } from './app-handle.mjs';
 import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
 import { fanoutBench } from './benchmarks/fanout.mjs';
 import { heartbeatBench } from './benchmarks/heartbeat.mjs';
+import { provisionBench } from './benchmarks/provision.mjs';
 import { schedulerBench } from './benchmarks/scheduler.mjs';
 import { memorySearchBench } from './benchmarks/memory-search.mjs';
 import { streamingBench } from './benchmarks/streaming.mjs';
@@ -76,6 +78,11 @@ const FULL = {
   },
 };
 
+FULL.provision = {
+  overhead: { rounds: 4, perRound: 3 },
+  fleet: { size: 50, onlineTimeoutMs: 240_000 },
+};
+
 const QUICK = {
   heartbeat: { ...FULL.heartbeat, workspaces: 50, requestsPerRound: 100, rounds: 2 },
   a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2 },
@@ -100,6 +107,10 @@ const QUICK = {
     rounds: 2,
     scopeRequests: 40,
   },
+  provision: {
+    overhead: { rounds: 2, perRound: 1 },
+    fleet: { size: 5, onlineTimeoutMs: 120_000 },
+  },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
@@ -116,6 +127,8 @@ const BENCHMARKS = {
   scheduler: (ctx, settings) => schedulerBench({ ...ctx, settings }),
   // Two more instances, each on its own corpus database.
   memory: (ctx, settings) => memorySearchBench({ ...ctx, settings }),
+  // An instance of its own driving the real Docker engine (skipped, and said so, without one).
+  provision: (ctx, settings) => provisionBench({ ...ctx, settings }),
 };
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));

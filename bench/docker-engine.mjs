@@ -1,0 +1,121 @@
+/* global AbortSignal */
+/**
+ * The real Docker engine for the provision benchmark: whether it answers, the stand-in
+ * workspace image (built by the Docker test support, `docker import`, nothing pulled), a tap
+ * on the engine's container events, and the cleanup of everything the bench created.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import Docker from 'dockerode';
+
+const require = createRequire(import.meta.url);
+const SCOPE_LABEL = 'molecule.platform.scope';
+
+/** The engine, or why there is none (the benchmark then says so instead of failing). */
+export async function connectEngine() {
+  const docker = new Docker();
+  try {
+    await docker.ping({ abortSignal: AbortSignal.timeout(3000) });
+    return { docker };
+  } catch (err) {
+    return { reason: String(err?.message ?? err) };
+  }
+}
+
+/**
+ * The stand-in agent image of the Docker tests, tagged for `runtime` under the test registry.
+ * The test support is TypeScript: it is compiled on the fly as the child-server tests do.
+ */
+export async function standInImage(runtime) {
+  require('../test/support/child-server/register-swc.js');
+  const support = require('../test/docker/support/stand-in-image.ts');
+  const { registry, refs } = await support.ensureStandInImage({ runtimes: [runtime] });
+  return { registry, image: refs[0] };
+}
+
+/** A `molecule.platform.scope` of the bench's own: its containers and volumes, nobody else's. */
+export function benchScope(scope, docker) {
+  const name = `bench-${randomBytes(6).toString('hex')}`;
+  scope.defer(`docker scope ${name}`, () => removeScope(docker, name));
+  return { name, labels: { 'molecule.platform.managed': 'true', [SCOPE_LABEL]: name } };
+}
+
+export async function removeScope(docker, name) {
+  const filters = JSON.stringify({ label: [`${SCOPE_LABEL}=${name}`] });
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  const { Volumes } = await docker.listVolumes({ filters });
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+}
+
+/**
+ * Every container event of the scope, as the engine stamps it: `create` / `start` times per
+ * container name (ms since the epoch, the engine's clock — the same host clock as ours).
+ */
+export async function tapContainerEvents(scope, docker, scopeName) {
+  const stream = await docker.getEvents({
+    filters: JSON.stringify({ type: ['container'], label: [`${SCOPE_LABEL}=${scopeName}`] }),
+  });
+  scope.defer('docker event tap', () => stream.destroy());
+  const events = new Map();
+  const waiters = [];
+  let buffered = '';
+  stream.on('data', (chunk) => {
+    buffered += chunk.toString();
+    let newline;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.trim() === '') continue;
+      const event = JSON.parse(line);
+      const name = event.Actor?.Attributes?.name;
+      if (!name) continue;
+      const at = Number(BigInt(event.timeNano) / 1000n) / 1000;
+      if (!events.has(name)) events.set(name, []);
+      events.get(name).push({ action: event.Action ?? event.status, at });
+      for (const w of [...waiters]) {
+        if (w.name === name && w.action === (event.Action ?? event.status)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(at);
+        }
+      }
+    }
+  });
+  return {
+    /** Engine time of the next `action` on the container `name` (or of one already seen). */
+    when(name, action, { after = 0 } = {}) {
+      const seen = (events.get(name) ?? []).find((e) => e.action === action && e.at >= after);
+      if (seen) return Promise.resolve(seen.at);
+      return new Promise((resolve) => waiters.push({ name, action, resolve }));
+    },
+    count(name, action) {
+      return (events.get(name) ?? []).filter((e) => e.action === action).length;
+    },
+  };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
