@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import {
   RESTART_CONTEXT_CALLER,
@@ -20,8 +20,9 @@ const SEND_TIMEOUT_MS = 30_000;
  * conversation: no activity row, no queueing; an agent that never comes back gets nothing.
  */
 @Injectable()
-export class RestartContextSender implements OnModuleInit {
+export class RestartContextSender implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RestartContextSender.name);
+  private closing = false;
 
   constructor(
     private readonly deliveries: RestartContextDeliveries,
@@ -34,8 +35,15 @@ export class RestartContextSender implements OnModuleInit {
     this.deliveries.on((workspaceId, snapshot) => this.deliver(workspaceId, snapshot));
   }
 
+  /** A notice still waiting for its agent is dropped: the server is going away. */
+  onApplicationShutdown(): void {
+    this.closing = true;
+  }
+
   async deliver(workspaceId: string, snapshot: RestartSnapshot): Promise<void> {
-    if (!(await this.cameOnline(workspaceId))) {
+    const online = await this.cameOnline(workspaceId);
+    if (this.closing) return;
+    if (!online) {
       this.logger.warn({ workspaceId }, 'restarted workspace not online in time; context dropped');
       return;
     }
@@ -57,6 +65,7 @@ export class RestartContextSender implements OnModuleInit {
   private async cameOnline(workspaceId: string): Promise<boolean> {
     const deadline = this.clock.now().getTime() + ONLINE_WAIT_MS;
     for (;;) {
+      if (this.closing) return false;
       if ((await this.targets.target(workspaceId))?.status === 'online') return true;
       if (this.clock.now().getTime() >= deadline) return false;
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ONLINE_POLL_MS));
