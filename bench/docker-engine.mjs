@@ -23,44 +23,26 @@ export async function connectEngine() {
   }
 }
 
-/**
- * The stand-in agent image of the Docker tests, tagged for `runtime` under the test registry.
- * The test support is TypeScript: it is compiled on the fly as the child-server tests do.
- */
-export async function standInImage(runtime) {
+/** The Docker tests' support (TypeScript, compiled on the fly as the child-server tests do). */
+function dockerTestSupport() {
   require('../test/support/child-server/register-swc.js');
-  const support = require('../test/docker/support/stand-in-image.ts');
-  const { registry, refs } = await support.ensureStandInImage({ runtimes: [runtime] });
+  return require('../test/docker/support/index.ts');
+}
+
+/** The stand-in agent image of the Docker tests, tagged for `runtime` under the test registry. */
+export async function standInImage(runtime) {
+  const { registry, refs } = await dockerTestSupport().ensureStandInImage({ runtimes: [runtime] });
   return { registry, image: refs[0] };
 }
 
-/** A `molecule.platform.scope` of the bench's own: its containers and volumes, nobody else's. */
-export function benchScope(scope, docker) {
+/**
+ * A `molecule.platform.scope` of the bench's own: its containers and volumes, nobody else's,
+ * all removed at the end.
+ */
+export function benchScope(scope) {
   const name = `bench-${randomBytes(6).toString('hex')}`;
-  scope.defer(`docker scope ${name}`, () => removeScope(docker, name));
+  scope.defer(`docker scope ${name}`, () => dockerTestSupport().removeScope(name));
   return { name, labels: { 'molecule.platform.managed': 'true', [SCOPE_LABEL]: name } };
-}
-
-export async function removeScope(docker, name) {
-  const filters = JSON.stringify({ label: [`${SCOPE_LABEL}=${name}`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(
-    containers.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  const { Volumes } = await docker.listVolumes({ filters });
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
 }
 
 /**

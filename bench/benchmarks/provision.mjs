@@ -32,7 +32,7 @@ export async function provisionBench({ scope, appOptions, settings }) {
   if (!engine.docker) return { skipped: `no Docker engine (${engine.reason})` };
   const { docker } = engine;
   const { registry, image } = await standInImage('langgraph');
-  const dockerScope = benchScope(scope, docker);
+  const dockerScope = benchScope(scope);
   const events = await tapContainerEvents(scope, docker, dockerScope.name);
   const port = await freePort();
   const app = await startApp(scope, {
