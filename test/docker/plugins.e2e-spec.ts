@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { RestartRequests } from '../../src/workspaces/lifecycle/restart-requests';
 import { insertWorkspace } from '../support/factories';
+import { settled } from '../support/lifecycle';
 import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
 import {
@@ -43,7 +44,8 @@ describeDocker('plugins on the real Docker backend', () => {
   const restarts: string[][] = [];
 
   beforeAll(async () => {
-    await ensureStandInImage();
+    // The workspace runs claude-code: the restarts install and uninstall ask for provision it.
+    await ensureStandInImage({ runtimes: ['langgraph', 'claude-code'] });
     app.get(RestartRequests).on((ids) => {
       restarts.push([...ids]);
     });
@@ -84,6 +86,8 @@ describeDocker('plugins on the real Docker backend', () => {
       content: '# Review\n',
     });
     expect(restarts).toContainEqual([id]);
+    // The restart the install asked for recreates the container from the same volume.
+    await settled(db, id, { after: 0, timeoutMs: 60_000 });
 
     const listed = await admin().get(`/workspaces/${id}/plugins`);
     expect(listed.body).toEqual([
@@ -92,6 +96,7 @@ describeDocker('plugins on the real Docker backend', () => {
 
     const removed = await admin().delete(`/workspaces/${id}/plugins/reviewer`);
     expect(removed.status).toBe(200);
+    await settled(db, id, { after: 1, timeoutMs: 60_000 });
     expect(await configsTreeAt(container, '/configs/plugins')).toEqual(new Map());
     await expect(configsTreeAt(container, '/configs/skills/review')).rejects.toMatchObject({
       statusCode: 404,
