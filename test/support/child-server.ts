@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { HttpClient } from './http-client';
+import { trackOpenApp } from './open-apps';
 
 const ENTRY = path.join(__dirname, 'child-server', 'main.ts');
 const REGISTER = path.join(__dirname, 'child-server', 'register-swc.js');
@@ -41,7 +42,10 @@ export class ChildServer {
         const port = /LISTENING (\d+)/.exec(text)?.[1];
         if (port) {
           clearTimeout(timer);
-          resolve(new ChildServer(child, new HttpClient(`http://127.0.0.1:${port}`), output));
+          const server = new ChildServer(child, new HttpClient(`http://127.0.0.1:${port}`), output);
+          // Dropping the test's database first kills a server still running on it.
+          trackOpenApp(databaseUrl, () => server.kill());
+          resolve(server);
         }
       });
       child.on('exit', (code, signal) => {
