@@ -14,8 +14,8 @@ import { Database, Queryable } from '../../database/database.service';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { restartTemplate } from '../provisioning/config-templates';
-import { KNOWN_RUNTIMES } from '../provisioning/default-config';
-import { goQuote } from '../provisioning/go-quote';
+import { goQuote } from '../../common/text/go-quote';
+import { KNOWN_RUNTIMES } from '../templates/default-config';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { WorkspaceRepository } from '../workspace.repository';
 import { DesiredStateRepository } from './desired-state.repository';
@@ -268,9 +268,7 @@ export class WorkspaceLifecycleService {
       .map((l) => l.trim())
       .find((l) => l.startsWith('runtime:'));
     const runtime = line?.slice('runtime:'.length).trim();
-    return runtime &&
-      runtime !== 'external' &&
-      (KNOWN_RUNTIMES as readonly string[]).includes(runtime)
+    return runtime && runtime !== 'external' && KNOWN_RUNTIMES.includes(runtime)
       ? runtime
       : undefined;
   }

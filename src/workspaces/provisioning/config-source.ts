@@ -4,8 +4,8 @@ import { within } from '../../common/clock/within';
 import { Provisioner } from '../../provisioner/provisioner.port';
 import { ProvisionOptions } from '../lifecycle/provision-options';
 import { TemplateCatalog } from '../templates/template-catalog';
+import { generateDefaultConfig, sanitizeRuntime } from '../templates/default-config';
 import { hasConfigFile } from '../templates/template-lookup';
-import { generateDefaultConfig, sanitizeRuntime } from './default-config';
 import { emptyConfigVolumeMessage } from './provision-failures';
 import { missingEnvMessage, missingRequiredEnv } from './required-env';
 

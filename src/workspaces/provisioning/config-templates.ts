@@ -1,5 +1,5 @@
 import { TemplateCatalog } from '../templates/template-catalog';
-import { sanitizeRuntime } from './default-config';
+import { sanitizeRuntime } from '../templates/default-config';
 
 /** Where a provision's `/configs` comes from, and the label the restart reply shows. */
 export interface TemplateChoice {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { parseDocument } from 'yaml';
-import { goQuote } from './go-quote';
+import { goQuote } from '../../common/text/go-quote';
 
 const logger = new Logger('Provisioning');
 

@@ -68,4 +68,46 @@ describe('generateDefaultConfig', () => {
     expect(sanitizeRuntime('')).toBe('langgraph');
     expect(defaultModelFor('deepagents')).toBe('anthropic:claude-opus-4-7');
   });
+
+  it('adds runtime_config except for langgraph and deepagents', () => {
+    const config = (runtime: string) =>
+      generateDefaultConfig({ name: 'x', role: '', tier: 2, runtime, model: '' });
+    for (const runtime of ['langgraph', 'deepagents'])
+      expect(config(runtime)).not.toContain('runtime_config');
+    for (const runtime of ['claude-code', 'hermes', 'crewai', 'codex'])
+      expect(config(runtime)).toContain('runtime_config:\n  timeout: 0\n');
+  });
+
+  it('cannot be made to add keys through the role or model either, and quotes as Go does', () => {
+    const text = generateDefaultConfig({
+      name: 'Zoë\u200b',
+      role: 'r\r\n  evil: 1',
+      tier: 2,
+      runtime: 'langgraph\nrequired_env: [X]',
+      model: 'm"\ntier: 4',
+    });
+    expect(text.split('\n')[0]).toBe('name: "Zoë\\u200b"');
+    expect(parse(text)).toEqual({
+      name: 'Zoë\u200b',
+      description: 'r   evil: 1',
+      version: '1.0.0',
+      tier: 2,
+      runtime: 'langgraph',
+      model: 'm" tier: 4',
+    });
+  });
+});
+
+describe('sanitizeRuntime', () => {
+  it.each([
+    ['langgraph', 'langgraph'],
+    ['external', 'external'],
+    ['gemini-cli', 'gemini-cli'],
+    ['Hermes', 'langgraph'],
+    ['../hermes', 'langgraph'],
+    ['hermes\n', 'hermes'],
+    ['her\nmes', 'langgraph'],
+  ])('%j → %s', (input, expected) => {
+    expect(sanitizeRuntime(input)).toBe(expected);
+  });
 });

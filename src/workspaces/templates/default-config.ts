@@ -1,3 +1,5 @@
+import { goQuote } from '../../common/text/go-quote';
+
 /** Runtimes a generated config may name (spec 04 §4.10's fallback list). */
 export const KNOWN_RUNTIMES: readonly string[] = [
   'langgraph',
@@ -52,7 +54,10 @@ export function generateDefaultConfig(fields: DefaultConfigFields): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A YAML double-quoted scalar (JSON string syntax is valid YAML). */
+/**
+ * CRs dropped, line feeds turned into spaces, then Go-quoted as the reference writes it (a Go
+ * string literal is a valid YAML double-quoted scalar).
+ */
 function quote(value: string): string {
-  return JSON.stringify(value.replace(/\r/g, '').replace(/\n/g, ' '));
+  return goQuote(value.replace(/\r/g, '').replace(/\n/g, ' '));
 }
