@@ -29,6 +29,12 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
   });
   const url = withDatabase(adminUrl, name);
   const pool = new Pool({ connectionString: url, max: 4 });
+  let dropping = false;
+  // A client still closing when the forced drop lands gets "terminating connection due to
+  // administrator command" (57P01); unhandled, it would fail whatever test runs next.
+  pool.on('error', (err) => {
+    if (!dropping) throw err;
+  });
   return {
     url,
     pool,
@@ -36,6 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
       (await pool.query<R & object>(text, values)).rows as R[],
     drop: async () => {
       await closeOpenApps(url);
+      dropping = true;
       await pool.end();
       await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
