@@ -1,6 +1,6 @@
-import { truncateBytes } from '../common/text/truncate';
+import { storedMemoryContent } from '../common/text/memory-content';
 import { containsNul } from '../common/text/nul-character';
-import { redactSecrets } from '../common/text/secret-redaction';
+import { truncateBytes } from '../common/text/truncate';
 import { MEMORY_SCOPES, MemoryScope } from '../database/entities';
 
 /** Seeded memories are cut to this many UTF-8 bytes (on a character boundary). */
@@ -12,9 +12,12 @@ export interface MemorySeed {
 }
 
 /**
- * The memories to seed from a create or import body's `[{content, scope}]` (spec 01 §3.1 step
- * 9): scope upper-cased (empty → LOCAL), unknown scopes and empty contents skipped, content cut
- * to 100 000 bytes and redacted. Entries that are not objects, or hold U+0000, are skipped.
+ * The memories to seed from a create body's `initial_memories` or an org template's
+ * `initial_memories` / `global_memories`, `[{content, scope}]` (spec 01 §3.1 step 9, 05 §6.8
+ * step 8): scope upper-cased (empty → LOCAL), unknown scopes and empty contents skipped,
+ * content cut to 100 000 bytes, then stored as the memories API stores it (redacted, GLOBAL
+ * content escaped), so a reader cannot tell a seeded memory from a written one. Entries that
+ * are not objects, or hold U+0000, are skipped.
  */
 export function memorySeeds(list: readonly unknown[] | undefined): MemorySeed[] {
   const seeds: MemorySeed[] = [];
@@ -25,10 +28,8 @@ export function memorySeeds(list: readonly unknown[] | undefined): MemorySeed[] 
     if (scope != null && typeof scope !== 'string') continue;
     const upper = (scope || 'LOCAL').toUpperCase() as MemoryScope;
     if (!MEMORY_SCOPES.includes(upper)) continue;
-    seeds.push({
-      content: redactSecrets(truncateBytes(content, MAX_SEEDED_MEMORY_BYTES, '')),
-      scope: upper,
-    });
+    const cut = truncateBytes(content, MAX_SEEDED_MEMORY_BYTES, '');
+    seeds.push({ content: storedMemoryContent(cut, upper), scope: upper });
   }
   return seeds;
 }

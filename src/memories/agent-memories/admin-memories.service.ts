@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { isPlainObject } from '../../common/http/json-body.decorator';
 import { badRequest, internalError } from '../../common/http/api-error';
 import { jsonText } from '../../common/http/json-text';
+import { storedMemoryContent } from '../../common/text/memory-content';
 import { redactSecrets } from '../../common/text/secret-redaction';
 import { AdminMemoriesRepository, MemoryExportRow } from './admin-memories.repository';
 import {
@@ -10,7 +11,6 @@ import {
   isMemoryScope,
   MAX_CONTENT_BYTES,
   MAX_NAMESPACE_BYTES,
-  storedContent,
 } from './memory-rules';
 
 export interface ImportSummary {
@@ -106,7 +106,7 @@ function importEntry(raw: unknown): ImportEntry | null {
   if (Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES) return null;
   return {
     workspaceName,
-    content: storedContent(content, scope),
+    content: storedMemoryContent(content, scope),
     scope,
     namespace: ns,
     createdAt: createdAt || null,

@@ -4,16 +4,11 @@ import { badRequest, forbidden, notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
 import { parseUuid } from '../../common/http/uuid';
 import { containsPattern } from '../../common/text/like-pattern';
+import { storedMemoryContent, wrapGlobalMemory } from '../../common/text/memory-content';
 import { AgentMemoriesRepository, CommitOutcome, MemoryRow } from './agent-memories.repository';
 import { CommitMemoryDto } from './dto/commit-memory.dto';
 import { MemorySearch } from './memory-query';
-import {
-  isMemoryScope,
-  MAX_CONTENT_BYTES,
-  namespaceOf,
-  storedContent,
-  wrapGlobal,
-} from './memory-rules';
+import { isMemoryScope, MAX_CONTENT_BYTES, namespaceOf } from './memory-rules';
 
 /** One memory on the wire (spec 08 §2.4). */
 export type MemoryView = MemoryRow;
@@ -38,7 +33,7 @@ export class AgentMemoriesService {
     if (Buffer.byteLength(body.content, 'utf8') > MAX_CONTENT_BYTES)
       throw badRequest(`content exceeds ${MAX_CONTENT_BYTES} bytes`);
 
-    const content = storedContent(body.content, scope);
+    const content = storedMemoryContent(body.content, scope);
     const sha256 = createHash('sha256').update(content).digest('hex');
     const outcome: CommitOutcome = await orInternalError(
       this.memories.commit(workspaceId, content, scope, namespace, sha256),
@@ -55,7 +50,7 @@ export class AgentMemoriesService {
     const rows = await orInternalError(this.find(readerId, search), 'search failed', this.logger);
     return rows.map((row) =>
       row.scope === 'GLOBAL'
-        ? { ...row, content: wrapGlobal(row.id, row.workspace_id, row.content) }
+        ? { ...row, content: wrapGlobalMemory(row.id, row.workspace_id, row.content) }
         : row,
     );
   }

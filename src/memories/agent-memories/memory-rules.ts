@@ -1,5 +1,4 @@
 import { badRequest } from '../../common/http/api-error';
-import { redactSecrets } from '../../common/text/secret-redaction';
 import { MEMORY_SCOPES, MemoryScope } from '../../database/entities';
 
 export const DEFAULT_NAMESPACE = 'general';
@@ -21,22 +20,4 @@ export function namespaceOf(raw: string | null | undefined): string {
   if (Buffer.byteLength(namespace, 'utf8') > MAX_NAMESPACE_BYTES)
     throw badRequest('namespace must be <= 50 characters');
   return namespace;
-}
-
-/**
- * What is stored for a commit: secrets redacted and, for GLOBAL rows (which every workspace
- * reads inside a `[MEMORY …]` wrapper), the wrapper's opening spoofed away.
- */
-export function storedContent(content: string, scope: MemoryScope): string {
-  const redacted = redactSecrets(content);
-  return scope === 'GLOBAL' ? escapeMemoryDelimiter(redacted) : redacted;
-}
-
-export function escapeMemoryDelimiter(content: string): string {
-  return content.replaceAll('[MEMORY ', '[_MEMORY ');
-}
-
-/** How every reader sees a GLOBAL memory: attributed to its writer. */
-export function wrapGlobal(id: string, writerId: string, content: string): string {
-  return `[MEMORY id=${id} scope=GLOBAL from=${writerId}]: ${content}`;
 }
