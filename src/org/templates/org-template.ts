@@ -14,8 +14,16 @@ export interface OrgTemplate {
   readonly description: string;
   readonly defaults: OrgDefaults;
   readonly workspaces: readonly OrgNode[];
+  /** Seeded as GLOBAL on the first root (their `scope` is ignored). */
+  readonly globalMemories: readonly OrgMemory[];
   readonly requiredEnv: readonly EnvRequirement[];
   readonly recommendedEnv: readonly EnvRequirement[];
+}
+
+/** An `initial_memories` / `global_memories` entry, as written (normalised when seeded). */
+export interface OrgMemory {
+  readonly content: string;
+  readonly scope: string;
 }
 
 export interface PromptFields {
@@ -32,6 +40,8 @@ export interface OrgDefaults extends PromptFields {
   readonly model: string;
   readonly plugins: readonly string[];
   readonly categoryRouting: Readonly<Record<string, readonly string[]>>;
+  /** Seeded on every node whose own list is empty. */
+  readonly initialMemories: readonly OrgMemory[];
 }
 
 export interface OrgSchedule {
@@ -59,6 +69,7 @@ export interface OrgNode extends PromptFields {
   readonly categoryRouting: Readonly<Record<string, readonly string[]>>;
   readonly maxConcurrentTasks: number;
   readonly schedules: readonly OrgSchedule[];
+  readonly initialMemories: readonly OrgMemory[];
   readonly external: boolean;
   readonly url: string;
   readonly canvas: { readonly x: number; readonly y: number } | undefined;
@@ -68,7 +79,16 @@ export interface OrgNode extends PromptFields {
 }
 
 /** Bounds on what one template may describe: real org charts are far smaller. */
-export const ORG_TEMPLATE_LIMITS = { maxNodes: 500, maxDepth: 16 } as const;
+export const ORG_TEMPLATE_LIMITS = {
+  maxNodes: 500,
+  maxDepth: 16,
+  /**
+   * Memories one import seeds, and their bytes as written, the defaults' list counted once
+   * for every node that inherits it (so a small template cannot fan out into a huge write).
+   */
+  maxSeededMemories: 5_000,
+  maxSeededMemoryBytes: 16 * 1024 * 1024,
+} as const;
 
 /** The template does not have the §6.2 shape; the wire says `invalid org template`. */
 export class OrgTemplateError extends Error {}
@@ -82,14 +102,17 @@ export function decodeOrgTemplate(value: unknown): OrgTemplate {
   try {
     const root = mappingField(value, 'template');
     const counter = { nodes: 0 };
-    return {
+    const template: OrgTemplate = {
       name: stringField(root.name, 'name'),
       description: stringField(root.description, 'description'),
       defaults: decodeDefaults(mappingField(root.defaults, 'defaults')),
       workspaces: decodeNodes(root.workspaces, 'workspaces', 1, counter),
+      globalMemories: decodeMemories(root.global_memories, 'global_memories'),
       requiredEnv: parseEnvRequirements(root.required_env, 'required_env'),
       recommendedEnv: parseEnvRequirements(root.recommended_env, 'recommended_env'),
     };
+    assertSeededMemoriesBounded(template);
+    return template;
   } catch (err) {
     if (err instanceof TemplateFieldError) throw new OrgTemplateError(err.message);
     throw err;
@@ -103,6 +126,7 @@ function decodeDefaults(raw: Record<string, unknown>): OrgDefaults {
     model: stringField(raw.model, 'defaults.model'),
     plugins: stringListField(raw.plugins, 'defaults.plugins') ?? [],
     categoryRouting: decodeRouting(raw.category_routing, 'defaults.category_routing'),
+    initialMemories: decodeMemories(raw.initial_memories, 'defaults.initial_memories'),
     ...decodePromptFields(raw, 'defaults'),
   };
 }
@@ -159,6 +183,7 @@ function decodeNode(
     schedules: (listField(raw.schedules, `${where}.schedules`) ?? []).map((s, i) =>
       decodeSchedule(mappingField(s, `${where}.schedules[${i}]`), `${where}.schedules[${i}]`),
     ),
+    initialMemories: decodeMemories(raw.initial_memories, `${where}.initial_memories`),
     external: boolField(raw.external, `${where}.external`) ?? false,
     url: stringField(raw.url, `${where}.url`),
     canvas: canvas && {
@@ -181,6 +206,39 @@ function decodeSchedule(raw: Record<string, unknown>, where: string): OrgSchedul
     promptFile: stringField(raw.prompt_file, `${where}.prompt_file`),
     enabled: boolField(raw.enabled, `${where}.enabled`),
   };
+}
+
+function decodeMemories(value: unknown, where: string): OrgMemory[] {
+  return (listField(value, where) ?? []).map((item, i) => {
+    const raw = mappingField(item, `${where}[${i}]`);
+    return {
+      content: stringField(raw.content, `${where}[${i}].content`),
+      scope: stringField(raw.scope, `${where}[${i}].scope`),
+    };
+  });
+}
+
+/**
+ * The memories an import of `template` would seed, as written, stay within the limits (counted
+ * without building the inherited lists: a big defaults list times 500 nodes is the attack).
+ */
+function assertSeededMemoriesBounded(template: OrgTemplate): void {
+  const size = (list: readonly OrgMemory[]) => ({
+    count: list.length,
+    bytes: list.reduce((sum, m) => sum + Buffer.byteLength(m.content, 'utf8'), 0),
+  });
+  const inherited = size(template.defaults.initialMemories);
+  const total = size(template.globalMemories);
+  for (const node of walkNodes(template.workspaces)) {
+    const own = node.initialMemories.length > 0 ? size(node.initialMemories) : inherited;
+    total.count += own.count;
+    total.bytes += own.bytes;
+  }
+  const { maxSeededMemories, maxSeededMemoryBytes } = ORG_TEMPLATE_LIMITS;
+  if (total.count > maxSeededMemories)
+    throw new TemplateFieldError(`more than ${maxSeededMemories} memories to seed`);
+  if (total.bytes > maxSeededMemoryBytes)
+    throw new TemplateFieldError(`memories to seed exceed ${maxSeededMemoryBytes} bytes`);
 }
 
 function decodeRouting(value: unknown, where: string): Record<string, string[]> {
