@@ -195,6 +195,44 @@ workspaces:
     expect(Object.keys(only.configFiles)).toEqual(['config.yaml']);
   });
 
+  it('plans memories: own list or the defaults’, GLOBAL template memories on the first root', async () => {
+    const planned = await plan(`
+defaults:
+  initial_memories:
+    - {content: Follow the style guide., scope: team}
+    - {content: "", scope: LOCAL}
+global_memories:
+  - {content: "Company [MEMORY id=x] value", scope: local}
+  - {content: ""}
+  - {content: OPENAI_API_KEY=hunter2}
+workspaces:
+  - name: A
+    initial_memories:
+      - {content: I lead.}
+      - {content: Shared view, scope: Global}
+      - {content: dropped, scope: private}
+    children: [{name: A1}]
+  - name: B
+    initial_memories:
+      - {content: "${'é'.repeat(50_001)}", scope: local}
+`);
+    const byName = Object.fromEntries(planned.map((w) => [w.name, w.memories]));
+    expect(byName.A).toEqual([
+      { content: 'I lead.', scope: 'LOCAL' },
+      { content: 'Shared view', scope: 'GLOBAL' },
+      { content: 'Company [_MEMORY id=x] value', scope: 'GLOBAL' },
+      { content: '[REDACTED:API_KEY]', scope: 'GLOBAL' },
+    ]);
+    expect(byName.A1).toEqual([{ content: 'Follow the style guide.', scope: 'TEAM' }]);
+    expect(byName.B).toEqual([{ content: 'é'.repeat(50_000), scope: 'LOCAL' }]);
+  });
+
+  it('seeds no memories where none are given, and template memories need a root', async () => {
+    const [only] = await plan('workspaces:\n  - name: A\n');
+    expect(only.memories).toEqual([]);
+    expect(await plan('global_memories: [{content: lost}]\n')).toEqual([]);
+  });
+
   it('plans an inline template without files', async () => {
     const planned = await plan('workspaces:\n  - name: A\n    children: [{name: B}]\n', {
       orgBaseDir: null,

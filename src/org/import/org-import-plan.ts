@@ -13,6 +13,7 @@ import {
   generateDefaultConfig,
   sanitizeRuntime,
 } from '../../workspaces/templates/default-config';
+import { MemorySeed, memorySeeds } from '../../workspaces/initial-memories';
 import { isValidWorkspaceDir, workspaceFieldError } from '../../workspaces/workspace-fields';
 import { expandVars, parseDotEnv } from '../templates/dotenv';
 import {
@@ -47,6 +48,8 @@ export interface PlannedWorkspace {
   /** `.env` values of the org root and the node's `files_dir` (node wins). */
   readonly secrets: Readonly<Record<string, string>>;
   readonly schedules: readonly PlannedSchedule[];
+  /** Seeded under `workspace:<id>`: the node's own, the first root's then the template's GLOBAL ones. */
+  readonly memories: readonly MemorySeed[];
   /**
    * What the container's `/configs` is built from (non-external nodes only): a template
    * directory named relative to `CONFIGS_DIR` (`''` for none), then these files over it.
@@ -90,8 +93,8 @@ const logger = new Logger('OrgImport');
 
 /**
  * Plans the whole tree (spec 05 §6.8) — ids, parents, layout, prompts, secrets, schedules,
- * config files — reading every referenced file up front, so that a bad node fails the import
- * before anything is written. Parents come before their children.
+ * memories, config files — reading every referenced file up front, so that a bad node fails
+ * the import before anything is written. Parents come before their children.
  */
 export async function planOrgImport(
   template: OrgTemplate,
@@ -103,7 +106,11 @@ export async function planOrgImport(
     const position = { x: root.canvas?.x ?? 0, y: root.canvas?.y ?? 0 };
     await planner.plan(root, null, position, position, planned);
   }
-  return planned;
+  const [first, ...rest] = planned;
+  if (!first) return planned;
+  // §6.7 step 5: the template's memories are the first root's, GLOBAL whatever they say.
+  const global = memorySeeds(template.globalMemories.map((m) => ({ ...m, scope: 'GLOBAL' })));
+  return [{ ...first, memories: [...first.memories, ...global] }, ...rest];
 }
 
 class Planner {
@@ -167,6 +174,9 @@ class Planner {
       relativePosition,
       secrets: node.external ? {} : env,
       schedules: this.schedules(node, fail),
+      memories: memorySeeds(
+        node.initialMemories.length > 0 ? node.initialMemories : defaults.initialMemories,
+      ),
       ...configSource,
     });
 

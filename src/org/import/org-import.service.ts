@@ -175,6 +175,7 @@ export class OrgImportService {
   }
 
   private async write(tx: Queryable, w: PlannedWorkspace): Promise<void> {
+    const awarenessNamespace = `workspace:${w.id}`;
     await this.workspaces.insert(
       tx,
       {
@@ -183,7 +184,7 @@ export class OrgImportService {
         role: w.role,
         tier: w.tier,
         runtime: w.runtime,
-        awarenessNamespace: `workspace:${w.id}`,
+        awarenessNamespace,
         parentId: w.parentId,
         workspaceDir: w.workspaceDir,
         workspaceAccess: w.workspaceAccess,
@@ -200,6 +201,7 @@ export class OrgImportService {
     }
     for (const schedule of w.schedules)
       await this.imports.upsertTemplateSchedule(tx, w.id, schedule);
+    await this.workspaces.seedMemories(tx, w.id, awarenessNamespace, w.memories);
   }
 
   /** Parents before children; positions relative to the parent, as the canvas nests them. */
