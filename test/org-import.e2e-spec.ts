@@ -540,25 +540,36 @@ describe('org templates and import', () => {
       await eventually(async () => (provisioned.length === 2 ? true : undefined), 'two provisions');
     });
 
-    it('writes nothing when a row fails half-way (all or nothing)', async () => {
+    /** Runs `run` while inserting a row of `table` that matches `condition` raises. */
+    async function withPlantedFailure(
+      table: string,
+      condition: string,
+      run: () => Promise<void>,
+    ): Promise<void> {
       await db.query(`
-        CREATE OR REPLACE FUNCTION org_import_explode() RETURNS trigger AS $$
+        CREATE OR REPLACE FUNCTION org_import_planted_failure() RETURNS trigger AS $$
         BEGIN
-          IF NEW.name = 'Explode' THEN RAISE EXCEPTION 'planted failure /var/lib/postgresql'; END IF;
+          IF ${condition} THEN RAISE EXCEPTION 'planted failure /var/lib/postgresql'; END IF;
           RETURN NEW;
         END $$ LANGUAGE plpgsql`);
-      await db.query(`CREATE TRIGGER org_import_explode BEFORE INSERT ON workspaces
-                        FOR EACH ROW EXECUTE FUNCTION org_import_explode()`);
+      await db.query(`CREATE TRIGGER org_import_planted_failure BEFORE INSERT ON ${table}
+                        FOR EACH ROW EXECUTE FUNCTION org_import_planted_failure()`);
       try {
-        await refused({ dir: 'explode' }, 500, {
+        await run();
+      } finally {
+        await db.query(`DROP TRIGGER org_import_planted_failure ON ${table}`);
+      }
+    }
+
+    it('writes nothing when a row fails half-way (all or nothing)', async () => {
+      await withPlantedFailure('workspaces', `NEW.name = 'Explode'`, () =>
+        refused({ dir: 'explode' }, 500, {
           error: 'failed to create Explode',
           org: 'Explode',
           workspaces: [],
           count: 0,
-        });
-      } finally {
-        await db.query('DROP TRIGGER org_import_explode ON workspaces');
-      }
+        }),
+      );
     });
 
     it('seeds template memories GLOBAL on the first root and node memories on each node', async () => {
@@ -624,24 +635,14 @@ describe('org templates and import', () => {
     });
 
     it('writes no memory, and no workspace, when one seed fails', async () => {
-      await db.query(`
-        CREATE OR REPLACE FUNCTION org_import_refuse_memory() RETURNS trigger AS $$
-        BEGIN
-          IF NEW.content = 'refuse me' THEN RAISE EXCEPTION 'planted memory failure'; END IF;
-          RETURN NEW;
-        END $$ LANGUAGE plpgsql`);
-      await db.query(`CREATE TRIGGER org_import_refuse_memory BEFORE INSERT ON agent_memories
-                        FOR EACH ROW EXECUTE FUNCTION org_import_refuse_memory()`);
-      try {
-        await refused({ dir: 'memory-fails' }, 500, {
+      await withPlantedFailure('agent_memories', `NEW.content = 'refuse me'`, () =>
+        refused({ dir: 'memory-fails' }, 500, {
           error: 'failed to create B',
           org: 'MemoryFails',
           workspaces: [],
           count: 0,
-        });
-      } finally {
-        await db.query('DROP TRIGGER org_import_refuse_memory ON agent_memories');
-      }
+        }),
+      );
     });
 
     it.each([
