@@ -57,6 +57,20 @@ export class AppConfig {
   readonly awarenessUrl!: string;
   readonly docker!: DockerSettings;
   readonly controlPlane!: ControlPlaneSettings;
+  readonly orphanSweepIntervalMs!: number;
+  readonly healthSweepIntervalMs!: number;
+  readonly provisionTimeoutSweepIntervalMs!: number;
+  readonly hibernationSweepIntervalMs!: number;
+  /** Live tokens unused for this long, of a workspace with no container, are revoked. */
+  readonly staleTokenGraceSeconds!: number;
+  /** PROVISION_TIMEOUT_SECONDS: one provisioning timeout for every runtime, when set. */
+  readonly provisionTimeoutOverrideSeconds!: number | undefined;
+
+  /** Registry credentials; used only when both are set (trimmed). */
+  readonly ghcrUser!: string;
+  readonly ghcrToken!: string;
+  readonly imageAutoRefresh!: boolean;
+  readonly imageWatchIntervalMs!: number;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

@@ -253,6 +253,53 @@ describe('loadConfig', () => {
     });
   });
 
+  it("applies the sweepers' and image watcher's defaults", () => {
+    const { config, warnings } = loadConfig({});
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({
+      orphanSweepIntervalMs: 60_000,
+      healthSweepIntervalMs: 15_000,
+      provisionTimeoutSweepIntervalMs: 30_000,
+      hibernationSweepIntervalMs: 60_000,
+      staleTokenGraceSeconds: 300,
+      provisionTimeoutOverrideSeconds: undefined,
+      ghcrUser: '',
+      ghcrToken: '',
+      imageAutoRefresh: false,
+      imageWatchIntervalMs: 300_000,
+    });
+  });
+
+  it('reads PROVISION_TIMEOUT_SECONDS as an override only when it is a positive integer', () => {
+    expect(
+      loadConfig({ PROVISION_TIMEOUT_SECONDS: '45' }).config.provisionTimeoutOverrideSeconds,
+    ).toBe(45);
+    expect(loadConfig({ PROVISION_TIMEOUT_SECONDS: ' ' }).warnings).toEqual([]);
+    for (const bad of ['abc', '0', '-10', '1.5']) {
+      const { config, warnings } = loadConfig({ PROVISION_TIMEOUT_SECONDS: bad });
+      expect(config.provisionTimeoutOverrideSeconds).toBeUndefined();
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          name: 'PROVISION_TIMEOUT_SECONDS',
+          value: bad,
+          applied: 'unset',
+        }),
+      ]);
+    }
+  });
+
+  it('enables the image watcher only for IMAGE_AUTO_REFRESH=true in any case', () => {
+    expect(loadConfig({ IMAGE_AUTO_REFRESH: 'TRUE' }).config.imageAutoRefresh).toBe(true);
+    expect(loadConfig({ IMAGE_AUTO_REFRESH: ' true ' }).config.imageAutoRefresh).toBe(true);
+    expect(loadConfig({ IMAGE_AUTO_REFRESH: '1' }).config.imageAutoRefresh).toBe(false);
+    expect(loadConfig({ IMAGE_AUTO_REFRESH: 'yes' }).config.imageAutoRefresh).toBe(false);
+  });
+
+  it('trims the registry credentials', () => {
+    const { config } = loadConfig({ GHCR_USER: ' bot ', GHCR_TOKEN: ' secret\n' });
+    expect([config.ghcrUser, config.ghcrToken]).toEqual(['bot', 'secret']);
+  });
+
   it('.env.example lists every variable the server reads, with its default', () => {
     const example = fs.readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
     for (const v of ENV_VARS) {

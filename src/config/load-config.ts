@@ -43,6 +43,17 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     return Number(raw);
   };
 
+  /** Like `positiveInt`, but unset stays unset (a malformed value too, with a warning). */
+  const optionalPositiveInt = (name: string): number | undefined => {
+    const raw = read(name).trim();
+    if (raw === '') return undefined;
+    if (!/^[+-]?\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+      warnings.push({ name, value: raw, applied: 'unset', reason: 'must be a positive integer' });
+      return undefined;
+    }
+    return Number(raw);
+  };
+
   const positiveHours = (name: string, fallback: number): number => {
     const raw = read(name).trim();
     if (raw === '') return fallback;
@@ -155,6 +166,17 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
       platformInContainer: goBool('MOLECULE_IN_DOCKER'),
     },
     controlPlane: controlPlane(read),
+    orphanSweepIntervalMs: positiveInt('ORPHAN_SWEEP_INTERVAL_SECONDS', 60) * 1000,
+    healthSweepIntervalMs: positiveInt('HEALTH_SWEEP_INTERVAL_SECONDS', 15) * 1000,
+    provisionTimeoutSweepIntervalMs:
+      positiveInt('PROVISION_TIMEOUT_SWEEP_INTERVAL_SECONDS', 30) * 1000,
+    hibernationSweepIntervalMs: positiveInt('HIBERNATION_SWEEP_INTERVAL_SECONDS', 60) * 1000,
+    staleTokenGraceSeconds: positiveInt('STALE_TOKEN_GRACE_SECONDS', 300),
+    provisionTimeoutOverrideSeconds: optionalPositiveInt('PROVISION_TIMEOUT_SECONDS'),
+    ghcrUser: read('GHCR_USER').trim(),
+    ghcrToken: read('GHCR_TOKEN').trim(),
+    imageAutoRefresh: read('IMAGE_AUTO_REFRESH').trim().toLowerCase() === 'true',
+    imageWatchIntervalMs: positiveInt('IMAGE_WATCH_INTERVAL_SECONDS', 300) * 1000,
   });
   return { config, warnings };
 }

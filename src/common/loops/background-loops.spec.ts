@@ -1,84 +1,295 @@
+import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { mock } from 'jest-mock-extended';
+import { mock, MockProxy } from 'jest-mock-extended';
+import type { PoolClient } from 'pg';
+import { FakeClock } from '../../../test/support/fake-clock';
 import { Database } from '../../database/database.service';
-import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
-import { BackgroundLoops } from './background-loops';
+import { MAX_TIMER_DELAY_MS } from '../clock/clock';
+import { MetricsRegistry } from '../metrics/metrics-registry';
+import { BackgroundLoops, LoopDefinition, LoopPass } from './background-loops';
 import { LoopLiveness } from './loop-liveness';
 
-describe('BackgroundLoops.start', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+function setup() {
+  const clock = new FakeClock(new Date(0));
+  const db = mock<Database>();
+  const liveness = mock<LoopLiveness>();
+  const metrics = new MetricsRegistry();
+  const loops = new BackgroundLoops(new SchedulerRegistry(), db, clock, liveness, metrics);
+  return { clock, db, liveness, metrics, loops };
+}
 
-  function loops(): BackgroundLoops {
-    const clock = mock<Clock>();
-    clock.now.mockReturnValue(new Date(0));
-    return new BackgroundLoops(
-      new SchedulerRegistry(),
-      mock<Database>(),
-      clock,
-      mock<LoopLiveness>(),
+/** A pooled connection whose `pg_try_advisory_lock` answers `locked`. */
+function lockClient(locked: boolean, unlock: () => Promise<unknown> = async () => ({})) {
+  const client = mock<PoolClient>();
+  const statements: string[] = [];
+  client.query.mockImplementation((async (text: string) => {
+    statements.push(text);
+    if (text.includes('pg_try_advisory_lock')) return { rows: [{ locked }] };
+    return unlock();
+  }) as never);
+  return { client, statements };
+}
+
+/** A promise the test resolves when it wants. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+async function passCount(metrics: MetricsRegistry, loop: string, outcome: string) {
+  const text = await metrics.registry.metrics();
+  const line = text
+    .split('\n')
+    .find((l) =>
+      l.startsWith(`molecule_background_passes_total{loop="${loop}",outcome="${outcome}"}`),
     );
-  }
+  return line ? Number(line.split(' ').pop()) : 0;
+}
 
-  it('runs a pass each interval', async () => {
-    const tick = jest.fn().mockResolvedValue(undefined);
-    loops().start({ name: 'every-minute', intervalMs: 60_000, tick });
-    await jest.advanceTimersByTimeAsync(59_999);
-    expect(tick).not.toHaveBeenCalled();
-    await jest.advanceTimersByTimeAsync(1);
-    expect(tick).toHaveBeenCalledTimes(1);
+describe('BackgroundLoops', () => {
+  let logged: { level: string; args: unknown[] }[];
+
+  beforeEach(() => {
+    logged = [];
+    for (const level of ['log', 'debug', 'error'] as const) {
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation((...args: unknown[]) => void logged.push({ level, args }));
+    }
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  describe('start', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('runs a pass each interval', async () => {
+      const tick = jest.fn().mockResolvedValue(undefined);
+      setup().loops.start({ name: 'every-minute', intervalMs: 60_000, tick });
+      await jest.advanceTimersByTimeAsync(59_999);
+      expect(tick).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(tick).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(tick).toHaveBeenCalledTimes(2);
+    });
+
+    it('caps an interval too long for a Node timer instead of spinning every millisecond', async () => {
+      const tick = jest.fn().mockResolvedValue(undefined);
+      const thousandHours = 1000 * 3_600_000;
+      setup().loops.start({ name: 'rare', intervalMs: thousandHours, tick });
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(tick).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(MAX_TIMER_DELAY_MS - 1_000);
+      expect(tick).toHaveBeenCalledTimes(1);
+    });
   });
 
-  it('caps an interval too long for a Node timer instead of spinning every millisecond', async () => {
-    const tick = jest.fn().mockResolvedValue(undefined);
-    const thousandHours = 1000 * 3_600_000;
-    loops().start({ name: 'rare', intervalMs: thousandHours, tick });
-    await jest.advanceTimersByTimeAsync(1_000);
-    expect(tick).not.toHaveBeenCalled();
-    await jest.advanceTimersByTimeAsync(MAX_TIMER_DELAY_MS - 1_000);
-    expect(tick).toHaveBeenCalledTimes(1);
+  describe('runOnce', () => {
+    it('reports the summary, logs one line with it, records the tick and counts the pass', async () => {
+      const { loops, liveness, metrics, clock } = setup();
+      const outcome = await loops.runOnce({
+        name: 'sweep',
+        intervalMs: 1000,
+        tick: async () => ({ reaped: 2 }),
+      });
+      expect(outcome).toEqual({ status: 'done', summary: { reaped: 2 } });
+      expect(logged).toEqual([
+        {
+          level: 'log',
+          args: [{ reaped: 2, durationMs: expect.any(Number) }, 'pass done'],
+        },
+      ]);
+      expect(liveness.record).toHaveBeenCalledWith('sweep', clock.now());
+      expect(await passCount(metrics, 'sweep', 'done')).toBe(1);
+    });
+
+    it('logs an empty pass at debug level only', async () => {
+      const { loops } = setup();
+      expect(await loops.runOnce({ name: 'idle', intervalMs: 1000, tick: async () => {} })).toEqual(
+        { status: 'done' },
+      );
+      expect(logged.map((l) => l.level)).toEqual(['debug']);
+    });
+
+    it('survives a failing pass: logged, counted, no tick recorded, the next pass runs', async () => {
+      const { loops, liveness, metrics } = setup();
+      const boom = new Error('boom');
+      const tick = jest.fn().mockRejectedValueOnce(boom).mockResolvedValueOnce({ ok: 1 });
+      const loop: LoopDefinition = { name: 'flaky', intervalMs: 1000, tick };
+
+      expect(await loops.runOnce(loop)).toEqual({ status: 'failed', error: boom });
+      expect(logged[0]).toEqual({
+        level: 'error',
+        args: [
+          { err: boom, durationMs: expect.any(Number) },
+          'pass failed; will retry next interval',
+        ],
+      });
+      expect(liveness.record).not.toHaveBeenCalled();
+      expect(await passCount(metrics, 'flaky', 'failed')).toBe(1);
+
+      expect(await loops.runOnce(loop)).toEqual({ status: 'done', summary: { ok: 1 } });
+    });
+
+    it('never overlaps a pass of the same loop', async () => {
+      const { loops } = setup();
+      const held = gate();
+      const tick = jest.fn(() => held.opened);
+      const loop: LoopDefinition = { name: 'slow', intervalMs: 1000, tick };
+      const first = loops.runOnce(loop);
+      expect(await loops.runOnce(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
+      held.open();
+      expect(await first).toEqual({ status: 'done' });
+      expect(tick).toHaveBeenCalledTimes(1);
+    });
+
+    it('runs under the advisory lock and releases it afterwards', async () => {
+      const { loops, db } = setup();
+      const { client, statements } = lockClient(true);
+      db.connect.mockResolvedValue(client);
+      const outcome = await loops.runOnce({
+        name: 'locked',
+        intervalMs: 1000,
+        lockKey: 42,
+        tick: async () => ({ n: 1 }),
+      });
+      expect(outcome).toEqual({ status: 'done', summary: { n: 1 } });
+      expect(statements).toEqual([
+        'SELECT pg_try_advisory_lock($1) AS locked',
+        'SELECT pg_advisory_unlock($1)',
+      ]);
+      expect(client.release).toHaveBeenCalledWith(undefined);
+    });
+
+    it('skips the pass when another replica holds the lock', async () => {
+      const { loops, db, liveness, metrics } = setup();
+      const { client } = lockClient(false);
+      db.connect.mockResolvedValue(client);
+      const tick = jest.fn();
+      const outcome = await loops.runOnce({ name: 'taken', intervalMs: 1000, lockKey: 7, tick });
+      expect(outcome).toEqual({ status: 'skipped', reason: 'locked' });
+      expect(tick).not.toHaveBeenCalled();
+      expect(liveness.record).toHaveBeenCalled();
+      expect(await passCount(metrics, 'taken', 'skipped')).toBe(1);
+      expect(client.release).toHaveBeenCalledWith(undefined);
+    });
+
+    it('closes a connection whose unlock failed instead of pooling a held lock', async () => {
+      const { loops, db } = setup();
+      const lost = new Error('connection lost');
+      const { client } = lockClient(true, () => Promise.reject(lost));
+      db.connect.mockResolvedValue(client);
+      const outcome = await loops.runOnce({
+        name: 'unlock-fails',
+        intervalMs: 1000,
+        lockKey: 8,
+        tick: async () => ({ n: 1 }),
+      });
+      expect(outcome.status).toBe('done');
+      expect(client.release).toHaveBeenCalledWith(lost);
+    });
+
+    it('aborts the pass signal once its deadline passes', async () => {
+      const { loops, clock } = setup();
+      const held = gate();
+      let seen: LoopPass | undefined;
+      const done = loops.runOnce({
+        name: 'bounded',
+        intervalMs: 1000,
+        deadlineMs: 30_000,
+        tick: async (pass) => {
+          seen = pass;
+          await held.opened;
+        },
+      });
+      await Promise.resolve();
+      clock.advance(29_999);
+      expect(seen?.signal.aborted).toBe(false);
+      clock.advance(1);
+      expect(seen?.signal.aborted).toBe(true);
+      held.open();
+      await done;
+    });
+
+    it('after shutdown, aborts and awaits passes in flight and starts no new one', async () => {
+      const { loops } = setup();
+      let finished = false;
+      const stopping = loops.runOnce({
+        name: 'long',
+        intervalMs: 1000,
+        tick: (pass) =>
+          new Promise<void>((resolve) =>
+            pass.signal.addEventListener('abort', () => {
+              finished = true;
+              resolve();
+            }),
+          ),
+      });
+      await Promise.resolve();
+      await loops.beforeApplicationShutdown();
+      expect(finished).toBe(true);
+      expect(await stopping).toEqual({ status: 'done' });
+
+      const tick = jest.fn();
+      expect(await loops.runOnce({ name: 'late', intervalMs: 1000, tick })).toEqual({
+        status: 'skipped',
+        reason: 'stopped',
+      });
+      expect(tick).not.toHaveBeenCalled();
+    });
   });
-});
 
-describe('BackgroundLoops start-up work', () => {
-  function loops(liveness = mock<LoopLiveness>()): BackgroundLoops {
-    const clock = mock<Clock>();
-    clock.now.mockReturnValue(new Date(0));
-    return new BackgroundLoops(new SchedulerRegistry(), mock<Database>(), clock, liveness);
-  }
+  describe('start-up work', () => {
+    it('runs once at start, reports the loop live, and never overlaps a pass', async () => {
+      const { loops, liveness, clock } = setup();
+      let finishStartup = () => {};
+      const startup = jest.fn(() => new Promise<void>((r) => (finishStartup = r)));
+      const tick = jest.fn().mockResolvedValue(undefined);
+      const loop = { name: 'repairing', intervalMs: 3_600_000, tick, startup };
+      const started = loops.start(loop);
+      let over = false;
+      void loops.startupsDone().then(() => (over = true));
 
-  it('runs once at start, reports the loop live, and never overlaps a pass', async () => {
-    const liveness = mock<LoopLiveness>();
-    const subject = loops(liveness);
-    let finishStartup = () => {};
-    const startup = jest.fn(() => new Promise<void>((r) => (finishStartup = r)));
-    const tick = jest.fn().mockResolvedValue(undefined);
-    const loop = { name: 'repairing', intervalMs: 3_600_000, tick, startup };
-    const started = subject.start(loop);
+      expect(await loops.runOnce(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
+      expect(tick).not.toHaveBeenCalled();
+      expect(liveness.record).not.toHaveBeenCalled();
+      expect(over).toBe(false);
 
-    await subject.runOnce(loop);
-    expect(tick).not.toHaveBeenCalled();
-    expect(liveness.record).not.toHaveBeenCalled();
+      finishStartup();
+      await started;
+      await loops.startupsDone();
+      expect(over).toBe(true);
+      expect(startup).toHaveBeenCalledTimes(1);
+      expect(startup.mock.calls[0]).toEqual([{ signal: expect.any(AbortSignal) }]);
+      expect(liveness.record).toHaveBeenCalledWith('repairing', clock.now());
+      expect(logged.map((l) => l.args[1])).toContain('start-up done: nothing to do');
+      await loops.runOnce(loop);
+      expect(tick).toHaveBeenCalledTimes(1);
+    });
 
-    finishStartup();
-    await started;
-    expect(startup).toHaveBeenCalledTimes(1);
-    expect(liveness.record).toHaveBeenCalledWith('repairing', new Date(0));
-    await subject.runOnce(loop);
-    expect(tick).toHaveBeenCalledTimes(1);
-  });
+    it('a failed start-up is logged, not thrown, and the loop still runs its passes', async () => {
+      const { loops } = setup();
+      const tick = jest.fn().mockResolvedValue(undefined);
+      const loop = {
+        name: 'failing-start',
+        intervalMs: 3_600_000,
+        tick,
+        startup: jest.fn().mockRejectedValue(new Error('db down')),
+      };
+      await expect(loops.start(loop)).resolves.toBeUndefined();
+      expect(logged.map((l) => l.args[1])).toContain('start-up failed; will retry next interval');
+      await loops.runOnce(loop);
+      expect(tick).toHaveBeenCalledTimes(1);
+    });
 
-  it('a failed start-up is logged, not thrown, and the loop still runs its passes', async () => {
-    const subject = loops();
-    const tick = jest.fn().mockResolvedValue(undefined);
-    const loop = {
-      name: 'failing-start',
-      intervalMs: 3_600_000,
-      tick,
-      startup: jest.fn().mockRejectedValue(new Error('db down')),
-    };
-    await expect(subject.start(loop)).resolves.toBeUndefined();
-    await subject.runOnce(loop);
-    expect(tick).toHaveBeenCalledTimes(1);
+    it('a first pass at start is simply the tick as start-up work', async () => {
+      const { loops } = setup();
+      const tick = jest.fn().mockResolvedValue({ reaped: 1 });
+      await loops.start({ name: 'eager', intervalMs: 60_000, tick, startup: tick });
+      expect(tick).toHaveBeenCalledTimes(1);
+      expect(logged.map((l) => l.args[1])).toEqual(['start-up done']);
+    });
   });
 });

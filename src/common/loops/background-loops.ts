@@ -1,12 +1,29 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { performance } from 'node:perf_hooks';
+import { Counter } from 'prom-client';
 import { Database } from '../../database/database.service';
 import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 import { LoopLiveness } from './loop-liveness';
 
+/** What a pass is handed. */
+export interface LoopPass {
+  /**
+   * Aborted when the pass outlives its deadline or the server shuts down: the pass should
+   * stop starting new work (it is never cut off mid-call).
+   */
+  readonly signal: AbortSignal;
+}
+
+/** What a pass reports: a summary worth logging, or nothing when there was nothing to do. */
+export type PassSummary = object | void;
+
+/** One pass (`pass` is always given by the loop; direct callers may leave it out). */
+export type LoopWork = (pass?: LoopPass) => Promise<PassSummary>;
+
 export interface LoopDefinition {
-  /** Subsystem name: log context and key on `/admin/liveness`. */
+  /** Subsystem name (from `LoopNames`): log context and key on `/admin/liveness`. */
   readonly name: string;
   readonly intervalMs: number;
   /**
@@ -14,22 +31,44 @@ export interface LoopDefinition {
    * of them does the pass and the others skip it.
    */
   readonly lockKey?: number;
-  /** One pass. Returns a summary worth logging, or nothing when there was nothing to do. */
-  readonly tick: () => Promise<Record<string, unknown> | void>;
+  /** The pass's `signal` aborts this long after the pass began. */
+  readonly deadlineMs?: number;
+  readonly tick: LoopWork;
   /**
-   * Runs once when the loop starts (repairs before the first pass), never overlapping a
-   * pass; the loop reports live once it is done, so liveness is fresh during the first interval.
+   * Runs once when the loop starts (repairs before the first pass, or a first pass right
+   * away), never overlapping a pass; the loop reports live once it is done, so liveness is
+   * fresh during the first interval.
    */
-  readonly startup?: () => Promise<Record<string, unknown> | void>;
+  readonly startup?: LoopWork;
+}
+
+/** How one pass ended (what `runOnce` resolves to; tests and the two-replica checks read it). */
+export type LoopOutcome =
+  | { readonly status: 'done'; readonly summary?: object }
+  | { readonly status: 'skipped'; readonly reason: 'stopped' | 'overlap' | 'locked' }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** How long shutdown waits for passes in flight to notice their aborted signal. */
+export const SHUTDOWN_DRAIN_MS = 10_000;
+
+interface InFlight {
+  readonly controller: AbortController;
+  readonly done: Promise<LoopOutcome>;
 }
 
 /**
- * Runs the server's background loops. A pass never overlaps the previous one, an error is
- * logged and the loop carries on with the next interval — a loop never takes the process down.
+ * Runs the server's background loops and everything they share: the advisory lock that
+ * lets one replica do each pass, a pass never overlapping the previous one, one structured
+ * log line per pass, pass counters on `/metrics`, the last tick on `/admin/liveness`, and
+ * error capture — a loop logs its failure and carries on with the next interval; it never
+ * takes the process down. On shutdown no new pass starts and passes in flight are told to
+ * stop (their signal aborts) and awaited, so nothing runs against a closed pool.
  */
 @Injectable()
-export class BackgroundLoops implements OnApplicationShutdown {
-  private readonly running = new Set<string>();
+export class BackgroundLoops implements BeforeApplicationShutdown {
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly startups: Promise<unknown>[] = [];
+  private readonly passes: Counter<'loop' | 'outcome'>;
   private stopped = false;
 
   constructor(
@@ -37,7 +76,14 @@ export class BackgroundLoops implements OnApplicationShutdown {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly liveness: LoopLiveness,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.passes = metrics.counter(
+      'molecule_background_passes_total',
+      'Background loop passes, by loop and outcome (done, skipped, failed)',
+      ['loop', 'outcome'],
+    );
+  }
 
   /**
    * Starts the loop: its start-up work now, then a pass every interval (the first one a full
@@ -49,59 +95,127 @@ export class BackgroundLoops implements OnApplicationShutdown {
     const timer = setInterval(() => void this.runOnce(loop), intervalMs);
     timer.unref();
     this.scheduler.addInterval(loop.name, timer);
-    return loop.startup ? this.run(loop, loop.startup, 'start-up') : Promise.resolve();
+    if (!loop.startup) return Promise.resolve();
+    const startup = this.begin(loop, loop.startup, 'start-up').then(() => undefined);
+    this.startups.push(startup);
+    return startup;
   }
 
   /** Runs one pass now (also what tests call instead of waiting for the interval). */
-  runOnce(loop: LoopDefinition): Promise<void> {
-    return this.run(loop, loop.tick, 'pass');
+  runOnce(loop: LoopDefinition): Promise<LoopOutcome> {
+    return this.begin(loop, loop.tick, 'pass');
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Resolves once the start-up work of every loop started so far is over — what a caller
+   * that must not race it (a test harness after boot) waits for.
+   */
+  async startupsDone(): Promise<void> {
+    await Promise.all(this.startups);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    const passes = [...this.inFlight.values()];
+    if (passes.length === 0) return;
+    for (const { controller } of passes) controller.abort(new Error('server shutting down'));
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled(passes.map((p) => p.done)), bound]);
+    clearTimeout(timer);
   }
 
-  /** One pass or the start-up work: never two at once per loop, timed, logged, never thrown. */
+  /** A pass or the start-up work: never two at once per loop (nor after shutdown). */
+  private begin(
+    loop: LoopDefinition,
+    work: LoopWork,
+    what: 'pass' | 'start-up',
+  ): Promise<LoopOutcome> {
+    if (this.stopped) return Promise.resolve(this.skipped(loop, 'stopped'));
+    if (this.inFlight.has(loop.name)) return Promise.resolve(this.skipped(loop, 'overlap'));
+    const controller = new AbortController();
+    const done = this.run(loop, work, what, controller).finally(() =>
+      this.inFlight.delete(loop.name),
+    );
+    this.inFlight.set(loop.name, { controller, done });
+    return done;
+  }
+
+  /** Timed, locked, logged, counted; never thrown. */
   private async run(
     loop: LoopDefinition,
-    work: LoopDefinition['tick'],
+    work: LoopWork,
     what: 'pass' | 'start-up',
-  ): Promise<void> {
-    if (this.stopped || this.running.has(loop.name)) return;
-    this.running.add(loop.name);
+    controller: AbortController,
+  ): Promise<LoopOutcome> {
     const logger = new Logger(loop.name);
     const startedAt = performance.now();
+    const durationMs = () => Math.round(performance.now() - startedAt);
+    const deadline =
+      loop.deadlineMs === undefined
+        ? undefined
+        : this.clock.setTimeout(
+            () => controller.abort(new Error(`pass deadline of ${loop.deadlineMs} ms passed`)),
+            loop.deadlineMs,
+          );
+    const pass: LoopPass = { signal: controller.signal };
     try {
-      const summary =
-        loop.lockKey === undefined ? await work() : await this.underLock(loop.lockKey, work);
-      const durationMs = Math.round(performance.now() - startedAt);
-      if (summary) logger.log({ ...summary, durationMs }, `${what} done`);
+      const ran =
+        loop.lockKey === undefined
+          ? { locked: true, summary: await work(pass) }
+          : await this.underLock(loop.lockKey, () => work(pass));
       this.liveness.record(loop.name, this.clock.now());
+      if (!ran.locked) {
+        logger.debug(`${what} skipped: another replica holds the lock`);
+        return this.skipped(loop, 'locked');
+      }
+      this.passes.inc({ loop: loop.name, outcome: 'done' });
+      if (ran.summary) {
+        logger.log({ ...ran.summary, durationMs: durationMs() }, `${what} done`);
+        return { status: 'done', summary: ran.summary };
+      }
+      logger.debug({ durationMs: durationMs() }, `${what} done: nothing to do`);
+      return { status: 'done' };
     } catch (err) {
-      logger.error({ err }, `${what} failed; will retry next interval`);
+      this.passes.inc({ loop: loop.name, outcome: 'failed' });
+      logger.error({ err, durationMs: durationMs() }, `${what} failed; will retry next interval`);
+      return { status: 'failed', error: err };
     } finally {
-      this.running.delete(loop.name);
+      deadline?.cancel();
     }
+  }
+
+  private skipped(loop: LoopDefinition, reason: 'stopped' | 'overlap' | 'locked'): LoopOutcome {
+    this.passes.inc({ loop: loop.name, outcome: 'skipped' });
+    return { status: 'skipped', reason };
   }
 
   private async underLock(
     key: number,
-    tick: LoopDefinition['tick'],
-  ): Promise<Record<string, unknown> | void> {
+    work: () => Promise<PassSummary>,
+  ): Promise<{ locked: boolean; summary?: PassSummary }> {
     const client = await this.db.connect();
+    // A connection whose unlock failed still holds the session lock: it is closed, never
+    // returned to the pool, so the lock cannot outlive this pass.
+    let broken: Error | undefined;
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock($1) AS locked',
         [key],
       );
-      if (!rows[0]?.locked) return;
+      if (!rows[0]?.locked) return { locked: false };
       try {
-        return await tick();
+        return { locked: true, summary: await work() };
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch((err: Error) => {
+          broken = err;
+        });
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 }

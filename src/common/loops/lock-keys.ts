@@ -8,4 +8,9 @@ export const LockKeys = {
   phantomBusySweep: 7_242_001,
   /** Approvals denied after 10 minutes unanswered. */
   approvalExpiry: 7_243_000,
+  orphanSweeper: 7_246_001,
+  healthSweep: 7_246_002,
+  provisionTimeoutSweep: 7_246_003,
+  hibernationMonitor: 7_246_004,
+  imageAutoRefresh: 7_246_005,
 } as const;
