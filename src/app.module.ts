@@ -23,6 +23,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
 import { RegistryModule } from './registry/registry.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { SweeperModule } from './sweeper/sweeper.module';
 import { LifecycleHooksModule } from './workspaces/lifecycle/lifecycle-hooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -63,6 +64,7 @@ export class AppModule {
         OrgTokensModule,
         OrgModule,
         PluginsModule,
+        SweeperModule,
         OperationsModule,
       ],
     };

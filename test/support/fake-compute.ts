@@ -17,7 +17,10 @@ const prefixOf = (workspaceId: string) => workspaceId.slice(0, 12);
  */
 export class FakeDocker extends Provisioner {
   readonly calls: string[] = [];
-  readonly containers = new Map<string, { running: boolean; spec: WorkspaceStartSpec }>();
+  readonly containers = new Map<
+    string,
+    { running: boolean; spec: WorkspaceStartSpec; unlabelled?: boolean }
+  >();
   /** Config volumes: workspace id → path under `/configs` → content. */
   readonly volumes = new Map<string, Map<string, Buffer>>();
   /** `<workspace id>:<path>` → `uid:gid mode` of the files `copyToConfigs` extracted. */
@@ -45,9 +48,10 @@ export class FakeDocker extends Provisioner {
     return this.urlFor(spec);
   }
 
+  /** Like the engine, addressed by `ws-<id12>`: a 12-character prefix names the same container. */
   async stop(workspaceId: string): Promise<void> {
     await this.enter('stop', workspaceId);
-    this.containers.delete(workspaceId);
+    for (const id of this.named(this.containers, workspaceId)) this.containers.delete(id);
   }
 
   async isRunning(workspaceId: string): Promise<boolean> {
@@ -57,7 +61,7 @@ export class FakeDocker extends Provisioner {
 
   async removeVolume(workspaceId: string): Promise<void> {
     await this.enter('removeVolume', workspaceId);
-    this.volumes.delete(workspaceId);
+    for (const id of this.named(this.volumes, workspaceId)) this.volumes.delete(id);
   }
 
   async listWorkspaceContainerIdPrefixes(): Promise<string[]> {
@@ -67,7 +71,7 @@ export class FakeDocker extends Provisioner {
 
   async listManagedContainerIdPrefixes(): Promise<string[]> {
     await this.enter('listManagedContainerIdPrefixes', '');
-    return [...this.containers.keys()].map(prefixOf);
+    return [...this.containers].filter(([, c]) => !c.unlabelled).map(([id]) => prefixOf(id));
   }
 
   async readConfigFile(workspaceId: string, relPath: string): Promise<Buffer | undefined> {
@@ -121,10 +125,35 @@ export class FakeDocker extends Provisioner {
     return this.reachable;
   }
 
+  /**
+   * A container (and config volume) the platform did not start in this test: a leftover of
+   * a wiped database, or — `unlabelled` — another stack's on a shared engine.
+   */
+  plant(workspaceId: string, options: { running?: boolean; unlabelled?: boolean } = {}): void {
+    const spec = {
+      workspaceId,
+      name: workspaceId,
+      tier: 1,
+      runtime: 'langgraph',
+      platformUrl: '',
+      env: {},
+    };
+    this.containers.set(workspaceId, {
+      running: options.running ?? true,
+      spec,
+      unlabelled: options.unlabelled,
+    });
+    this.volume(workspaceId);
+  }
+
   /** Simulates a container that died behind the platform's back. */
   kill(workspaceId: string): void {
     const container = this.containers.get(workspaceId);
     if (container) container.running = false;
+  }
+
+  private named(entries: Map<string, unknown>, workspaceId: string): string[] {
+    return [...entries.keys()].filter((id) => prefixOf(id) === prefixOf(workspaceId));
   }
 
   private volume(workspaceId: string): Map<string, Buffer> {

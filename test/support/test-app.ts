@@ -38,6 +38,20 @@ const NO_COMPUTE: ProviderOverride = {
   provide: ComputeBackends,
   useValue: new ComputeBackends(null, null),
 };
+const DAY_SECONDS = '86400';
+const QUIET_SWEEPS = {
+  ORPHAN_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
+  HEALTH_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
+  PROVISION_TIMEOUT_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
+  HIBERNATION_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
+  IMAGE_WATCH_INTERVAL_SECONDS: DAY_SECONDS,
+};
+
+/** A port replaced for one test app (e.g. `{ provide: Clock, useValue: new FakeClock() }`). */
+export interface ProviderOverride {
+  readonly provide: Type<unknown> | Abstract<unknown>;
+  readonly useValue: unknown;
+}
 
 /**
  * The compute backends production would select from the app's env (a real Docker engine,
@@ -61,6 +75,8 @@ export async function startTestApp(
     // Every test request comes from 127.0.0.1; suites that test the limiter set their own.
     RATE_LIMIT: '1000000',
     PLATFORM_URL: `http://127.0.0.1:${port}`,
+    // Sweeps heal state that tests arrange on purpose; suites that test a sweep run its passes.
+    ...QUIET_SWEEPS,
     ...env,
     DATABASE_URL: databaseUrl,
   });

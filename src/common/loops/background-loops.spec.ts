@@ -221,7 +221,7 @@ describe('BackgroundLoops', () => {
         intervalMs: 1000,
         tick: (pass) =>
           new Promise<void>((resolve) =>
-            pass.signal.addEventListener('abort', () => {
+            pass?.signal.addEventListener('abort', () => {
               finished = true;
               resolve();
             }),

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TemplatesModule } from '../workspaces/templates/templates.module';
+import { HealthRepository } from './health/health.repository';
+import { HealthSweep } from './health/health-sweep';
+import { HibernationRepository } from './hibernation/hibernation.repository';
+import { HibernationMonitor } from './hibernation/hibernation-monitor';
+import { WorkspaceHibernation } from './hibernation/workspace-hibernation.port';
+import { OrphanRepository } from './orphans/orphan.repository';
+import { OrphanSweeper } from './orphans/orphan-sweeper';
+import { ProvisionTimeoutPolicy } from './provision-timeout/provision-timeout-policy';
+import { ProvisionTimeoutRepository } from './provision-timeout/provision-timeout.repository';
+import { ProvisionTimeoutSweep } from './provision-timeout/provision-timeout-sweep';
+
+/**
+ * Layer 5: the loops that keep a fleet healthy without anyone watching — orphan containers
+ * and stale tokens, dead compute, stuck provisioning, idle workspaces. Each runs through
+ * `BackgroundLoops` (one replica per pass) and heals through the lifecycle's own paths.
+ */
+@Module({
+  imports: [TemplatesModule],
+  providers: [
+    OrphanRepository,
+    OrphanSweeper,
+    HealthRepository,
+    HealthSweep,
+    ProvisionTimeoutPolicy,
+    ProvisionTimeoutRepository,
+    ProvisionTimeoutSweep,
+    HibernationRepository,
+    HibernationMonitor,
+    // The lifecycle's hibernate action is not wired yet: the monitor stays off until it is.
+    { provide: WorkspaceHibernation, useValue: null },
+  ],
+})
+export class SweeperModule {}
