@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { mock, MockProxy } from 'jest-mock-extended';
+import { mock } from 'jest-mock-extended';
 import type { PoolClient } from 'pg';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { Database } from '../../database/database.service';
