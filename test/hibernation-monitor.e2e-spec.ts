@@ -76,7 +76,7 @@ describe('hibernation monitor (real PostgreSQL)', () => {
       );
       const queued = await workspace(db, 30);
       await db.query(`INSERT INTO a2a_queue (workspace_id, body) VALUES ($1, '{}')`, [queued]);
-      const busy = await workspace(db, 30, { active_tasks: 1 });
+      await workspace(db, 30, { active_tasks: 1 });
       const staleActivity = await workspace(db, 30);
       await db.query(
         `INSERT INTO activity_logs (workspace_id, activity_type, created_at)
