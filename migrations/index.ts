@@ -9,6 +9,7 @@ import { PlatformInstructions1765200000003 } from './1765200000003-PlatformInstr
 import { WorkspaceTokenUsage1765200000004 } from './1765200000004-WorkspaceTokenUsage';
 import { OrgPluginAllowlist1765300000000 } from './1765300000000-OrgPluginAllowlist';
 import { WorkspaceReconciler1765000000000 } from './1765000000000-WorkspaceReconciler';
+import { WorkspaceImageDigests1765500000000 } from './1765500000000-WorkspaceImageDigests';
 
 /** Every migration, in the order it must run. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   PlatformInstructions1765200000003,
   WorkspaceTokenUsage1765200000004,
   OrgPluginAllowlist1765300000000,
+  WorkspaceImageDigests1765500000000,
 ];
 
 /**

@@ -20,6 +20,7 @@ import { ViewportModule } from './workspaces/viewport/viewport.module';
 import { OrgModule } from './org/org.module';
 import { OrgTokensModule } from './org/tokens/org-tokens.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { ImagesModule } from './provisioner/images/images.module';
 import { ProvisionerModule } from './provisioner/provisioner.module';
 import { RegistryModule } from './registry/registry.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -46,6 +47,7 @@ export class AppModule {
         EventsModule,
         // layer 1
         ProvisionerModule,
+        ImagesModule,
         // layer 2
         LifecycleHooksModule,
         WorkspacesModule,

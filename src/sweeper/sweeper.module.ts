@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ImagesModule } from '../provisioner/images/images.module';
 import { TemplatesModule } from '../workspaces/templates/templates.module';
 import { HealthRepository } from './health/health.repository';
 import { HealthSweep } from './health/health-sweep';
+import { DockerOnlyGuard } from './image-refresh/docker-only.guard';
+import { WorkspaceImagesController } from './image-refresh/workspace-images.controller';
 import { HibernationRepository } from './hibernation/hibernation.repository';
 import { HibernationMonitor } from './hibernation/hibernation-monitor';
 import { WorkspaceHibernation } from './hibernation/workspace-hibernation.port';
@@ -14,11 +17,15 @@ import { ProvisionTimeoutSweep } from './provision-timeout/provision-timeout-swe
 /**
  * Layer 5: the loops that keep a fleet healthy without anyone watching — orphan containers
  * and stale tokens, dead compute, stuck provisioning, idle workspaces. Each runs through
- * `BackgroundLoops` (one replica per pass) and heals through the lifecycle's own paths.
+ * `BackgroundLoops` (one replica per pass) and heals through the lifecycle's own paths. Also
+ * the operators' image refresh endpoint (its recreated containers come back by the health
+ * sweep).
  */
 @Module({
-  imports: [TemplatesModule],
+  imports: [TemplatesModule, ImagesModule],
+  controllers: [WorkspaceImagesController],
   providers: [
+    DockerOnlyGuard,
     OrphanRepository,
     OrphanSweeper,
     HealthRepository,

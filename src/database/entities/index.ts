@@ -14,6 +14,7 @@ import { GlobalSecretEntity, WorkspaceSecretEntity } from './secret.entity';
 import { EventSpillEntity, StructureEventEntity } from './structure-event.entity';
 import { OrgApiTokenEntity, WorkspaceAuthTokenEntity } from './token.entity';
 import { WorkspaceEntity } from './workspace.entity';
+import { WorkspaceImageDigestEntity } from './workspace-image-digest.entity';
 
 export * from './a2a-queue.entity';
 export * from './activity-log.entity';
@@ -25,6 +26,7 @@ export * from './secret.entity';
 export * from './structure-event.entity';
 export * from './token.entity';
 export * from './workspace.entity';
+export * from './workspace-image-digest.entity';
 
 export const ENTITIES = [
   WorkspaceEntity,
@@ -46,4 +48,5 @@ export const ENTITIES = [
   WorkflowCheckpointEntity,
   PlatformInstructionEntity,
   WorkspaceTokenUsageEntity,
+  WorkspaceImageDigestEntity,
 ];
