@@ -8,8 +8,9 @@ import { TestDatabase, useTestDatabase } from './support/test-database';
 /** Records what the monitor asked the lifecycle to hibernate. */
 class RecordingHibernation extends WorkspaceHibernation {
   readonly asked: string[] = [];
-  async hibernate(workspaceId: string): Promise<void> {
+  async hibernate(workspaceId: string): Promise<boolean> {
     this.asked.push(workspaceId);
+    return true;
   }
 }
 

@@ -45,9 +45,10 @@ class Gate implements Hold {
 class GatedHibernation extends WorkspaceHibernation {
   gate = new Gate();
   readonly asked: string[] = [];
-  async hibernate(workspaceId: string): Promise<void> {
+  async hibernate(workspaceId: string): Promise<boolean> {
     await this.gate.pass();
     this.asked.push(workspaceId);
+    return true;
   }
 }
 

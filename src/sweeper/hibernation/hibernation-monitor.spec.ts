@@ -34,7 +34,7 @@ describe('HibernationMonitor', () => {
 
   beforeEach(() => {
     hibernation = mock<WorkspaceHibernation>();
-    hibernation.hibernate.mockResolvedValue(undefined);
+    hibernation.hibernate.mockResolvedValue(true);
   });
 
   it('runs as a locked loop on the configured interval, first pass one interval after start', async () => {
@@ -56,6 +56,13 @@ describe('HibernationMonitor', () => {
     expect(await monitor.sweep()).toEqual({ hibernated: 2 });
     expect(repo.idleAt).toHaveBeenCalledWith(NOW);
     expect(hibernation.hibernate.mock.calls).toEqual([[A], [B]]);
+  });
+
+  it('counts only the workspaces the lifecycle really hibernated', async () => {
+    const monitor = await build(hibernation);
+    repo.idleAt.mockResolvedValue([A, B]);
+    hibernation.hibernate.mockResolvedValueOnce(false);
+    expect(await monitor.sweep()).toEqual({ hibernated: 1 });
   });
 
   it('does nothing when no workspace is idle', async () => {
@@ -83,7 +90,10 @@ describe('HibernationMonitor', () => {
     const monitor = await build(hibernation);
     const stop = new AbortController();
     repo.idleAt.mockResolvedValue([A, B]);
-    hibernation.hibernate.mockImplementationOnce(async () => stop.abort());
+    hibernation.hibernate.mockImplementationOnce(async () => {
+      stop.abort();
+      return true;
+    });
     await monitor.sweep(stop.signal);
     expect(hibernation.hibernate.mock.calls).toEqual([[A]]);
   });

@@ -52,7 +52,7 @@ export class HibernationMonitor implements OnApplicationBootstrap {
     for (const workspaceId of await this.workspaces.idleAt(this.clock.now())) {
       if (signal.aborted) break;
       try {
-        await hibernation.hibernate(workspaceId);
+        if (!(await hibernation.hibernate(workspaceId))) continue;
         hibernated++;
         this.logger.log({ workspaceId }, 'idle workspace hibernated');
       } catch (err) {
