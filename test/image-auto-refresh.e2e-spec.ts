@@ -2,21 +2,13 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { ImageDigestWatcher } from '../src/provisioner/images/image-digest-watcher';
 import { ImageEngine } from '../src/provisioner/images/image-engine.port';
 import { ImageRegistry } from '../src/provisioner/images/image-registry.port';
+import { IMAGE_RUNTIMES } from '../src/provisioner/images/workspace-runtimes';
 import { eventually } from './support/eventually';
 import { FakeImageEngine, FakeImageRegistry } from './support/fake-image-engine';
 import { startTestApp, TestApp, useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 
-const RUNTIMES = [
-  'claude-code',
-  'langgraph',
-  'crewai',
-  'autogen',
-  'deepagents',
-  'hermes',
-  'gemini-cli',
-  'openclaw',
-];
+const RUNTIMES = IMAGE_RUNTIMES;
 const image = (rt: string) => `ghcr.io/molecule-ai/workspace-template-${rt}:latest`;
 
 async function seenDigests(db: TestDatabase): Promise<Record<string, string>> {
