@@ -3,7 +3,6 @@ import { ImageDigestWatcher } from '../src/provisioner/images/image-digest-watch
 import { ImageEngine } from '../src/provisioner/images/image-engine.port';
 import { ImageRegistry } from '../src/provisioner/images/image-registry.port';
 import { IMAGE_RUNTIMES } from '../src/provisioner/images/workspace-runtimes';
-import { eventually } from './support/eventually';
 import { FakeImageEngine, FakeImageRegistry } from './support/fake-image-engine';
 import { startTestApp, TestApp, useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
@@ -39,15 +38,6 @@ describe('image digest watcher (IMAGE_AUTO_REFRESH=true)', () => {
     const tick = () => app.get(ImageDigestWatcher).runPass();
 
     it('seeds every runtime the registry has at start, refreshing nothing', async () => {
-      await eventually(
-        async () => ((await seenDigests(db))[image('openclaw')] ? true : undefined),
-        'the first tick',
-      );
-      // Over, so that it cannot overlap the test's own ticks.
-      await eventually(
-        async () => ((await tick()).status === 'done' ? true : undefined),
-        'a tick of the test’s own',
-      );
       expect(app.get(SchedulerRegistry).getIntervals()).toContain('image-auto-refresh');
       const seen = await seenDigests(db);
       expect(Object.keys(seen).sort()).toEqual(
@@ -108,11 +98,7 @@ describe('image digest watcher (IMAGE_AUTO_REFRESH=true)', () => {
 
     it('agree on what was seen: nothing moved, nothing refreshed', async () => {
       for (const replica of replicas) {
-        await eventually(
-          async () =>
-            (await replica.get(ImageDigestWatcher).runPass()).status === 'done' ? true : undefined,
-          'a tick',
-        );
+        expect((await replica.get(ImageDigestWatcher).runPass()).status).toBe('done');
       }
       expect(engine.pulls).toEqual([]);
     });

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { LoopLiveness } from '../src/common/loops/loop-liveness';
 import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { OrphanSweeper } from '../src/sweeper/orphans/orphan-sweeper';
-import { eventually } from './support/eventually';
 import { insertToken, insertWorkspace } from './support/factories';
 import { FakeDocker } from './support/fake-compute';
-import { TestApp, useTestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 
 /** Live tokens of a workspace, by plaintext prefix → revoked or not. */
@@ -37,18 +36,6 @@ async function tokenAged(
   return plaintext.slice(0, 8);
 }
 
-/** The at-start pass is over (and so cannot overlap the test's own passes). */
-async function afterFirstPass(app: TestApp): Promise<void> {
-  await eventually(
-    async () => (app.get(LoopLiveness).snapshot(new Date())['orphan-sweeper'] ? true : undefined),
-    'the orphan sweeper’s first pass',
-  );
-  await eventually(
-    async () => ((await app.get(OrphanSweeper).runPass()).status === 'done' ? true : undefined),
-    'a pass of the orphan sweeper’s own',
-  );
-}
-
 describe('orphan sweeper (real PostgreSQL)', () => {
   const db = useTestDatabase();
 
@@ -59,7 +46,6 @@ describe('orphan sweeper (real PostgreSQL)', () => {
     ]);
     const sweep = () => app.get(OrphanSweeper).runPass();
 
-    beforeAll(() => afterFirstPass(app));
     beforeEach(() => {
       docker.containers.clear();
       docker.volumes.clear();

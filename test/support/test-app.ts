@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
+import { BackgroundLoops } from '../../src/common/loops/background-loops';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { ComputeBackends } from '../../src/provisioner/compute-backends';
@@ -33,12 +34,8 @@ export type ProviderOverride =
       readonly inject?: (Type<unknown> | Abstract<unknown>)[];
     };
 
-/** Test apps drive no compute unless a test says so: no container is ever started by accident. */
-const NO_COMPUTE: ProviderOverride = {
-  provide: ComputeBackends,
-  useValue: new ComputeBackends(null, null),
-};
 const DAY_SECONDS = '86400';
+/** Sweeps heal state that tests arrange on purpose; suites that test a sweep run its passes. */
 const QUIET_SWEEPS = {
   ORPHAN_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
   HEALTH_SWEEP_INTERVAL_SECONDS: DAY_SECONDS,
@@ -47,11 +44,11 @@ const QUIET_SWEEPS = {
   IMAGE_WATCH_INTERVAL_SECONDS: DAY_SECONDS,
 };
 
-/** A port replaced for one test app (e.g. `{ provide: Clock, useValue: new FakeClock() }`). */
-export interface ProviderOverride {
-  readonly provide: Type<unknown> | Abstract<unknown>;
-  readonly useValue: unknown;
-}
+/** Test apps drive no compute unless a test says so: no container is ever started by accident. */
+const NO_COMPUTE: ProviderOverride = {
+  provide: ComputeBackends,
+  useValue: new ComputeBackends(null, null),
+};
 
 /**
  * The compute backends production would select from the app's env (a real Docker engine,
@@ -75,7 +72,6 @@ export async function startTestApp(
     // Every test request comes from 127.0.0.1; suites that test the limiter set their own.
     RATE_LIMIT: '1000000',
     PLATFORM_URL: `http://127.0.0.1:${port}`,
-    // Sweeps heal state that tests arrange on purpose; suites that test a sweep run its passes.
     ...QUIET_SWEEPS,
     ...env,
     DATABASE_URL: databaseUrl,
@@ -85,6 +81,9 @@ export async function startTestApp(
     : [...overrides, NO_COMPUTE];
   const app = await createOverriddenApp(config, withCompute);
   await app.listen(port, '127.0.0.1');
+  // Loops' start-up work (the orphan sweeper's first sweep, the watcher's seeding) is over
+  // before any test.
+  await app.get(BackgroundLoops).startupsDone();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     app,
