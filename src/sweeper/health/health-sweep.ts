@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { RestartRequests } from '../../workspaces/lifecycle/restart-requests';
-import { compactSummary, NOT_ABORTED } from '../pass-summary';
+import { NOT_ABORTED } from '../pass-summary';
 import { HealthRepository } from './health.repository';
 
 /** Engine or control-plane status calls in flight at once during a sweep. */
@@ -20,9 +20,9 @@ interface ComputeStatus {
 }
 
 export type HealthSweepSummary = {
-  checked?: number;
+  checked: number;
   /** Workspaces found dead, marked offline and handed to the lifecycle for a restart. */
-  restarted?: number;
+  restarted: number;
 };
 
 /**
@@ -80,7 +80,7 @@ export class HealthSweep implements OnApplicationBootstrap {
       },
       signal,
     );
-    return restarted > 0 ? compactSummary({ checked: ids.length, restarted }) : undefined;
+    return restarted > 0 ? { checked: ids.length, restarted } : undefined;
   }
 
   private async healIfDead(status: ComputeStatus, workspaceId: string): Promise<boolean> {
