@@ -38,7 +38,7 @@ describe('image digest watcher (IMAGE_AUTO_REFRESH=true)', () => {
     const tick = () => app.get(ImageDigestWatcher).runPass();
 
     it('seeds every runtime the registry has at start, refreshing nothing', async () => {
-      expect(app.get(SchedulerRegistry).getIntervals()).toContain('image-auto-refresh');
+      expect(app.get(SchedulerRegistry).getIntervals()).toContain('image-watcher');
       const seen = await seenDigests(db);
       expect(Object.keys(seen).sort()).toEqual(
         RUNTIMES.filter((rt) => rt !== 'gemini-cli')
@@ -140,7 +140,7 @@ describe('image digest watcher (IMAGE_AUTO_REFRESH=true)', () => {
     const app = useTestApp(db, {}, overrides);
 
     it('does not watch', () => {
-      expect(app.get(SchedulerRegistry).getIntervals()).not.toContain('image-auto-refresh');
+      expect(app.get(SchedulerRegistry).getIntervals()).not.toContain('image-watcher');
     });
   });
 });

@@ -86,10 +86,10 @@ describe('BackgroundLoops', () => {
     });
   });
 
-  describe('runOnce', () => {
+  describe('tryPass (and runOnce, which ignores the outcome)', () => {
     it('reports the summary, logs one line with it, records the tick and counts the pass', async () => {
       const { loops, liveness, metrics, clock } = setup();
-      const outcome = await loops.runOnce({
+      const outcome = await loops.tryPass({
         name: 'sweep',
         intervalMs: 1000,
         tick: async () => ({ reaped: 2 }),
@@ -105,9 +105,16 @@ describe('BackgroundLoops', () => {
       expect(await passCount(metrics, 'sweep', 'done')).toBe(1);
     });
 
+    it('runOnce runs the same pass and resolves to nothing', async () => {
+      const { loops } = setup();
+      const tick = jest.fn().mockResolvedValue({ n: 1 });
+      expect(await loops.runOnce({ name: 'plain', intervalMs: 1000, tick })).toBeUndefined();
+      expect(tick).toHaveBeenCalledTimes(1);
+    });
+
     it('logs an empty pass at debug level only', async () => {
       const { loops } = setup();
-      expect(await loops.runOnce({ name: 'idle', intervalMs: 1000, tick: async () => {} })).toEqual(
+      expect(await loops.tryPass({ name: 'idle', intervalMs: 1000, tick: async () => {} })).toEqual(
         { status: 'done' },
       );
       expect(logged.map((l) => l.level)).toEqual(['debug']);
@@ -119,7 +126,7 @@ describe('BackgroundLoops', () => {
       const tick = jest.fn().mockRejectedValueOnce(boom).mockResolvedValueOnce({ ok: 1 });
       const loop: LoopDefinition = { name: 'flaky', intervalMs: 1000, tick };
 
-      expect(await loops.runOnce(loop)).toEqual({ status: 'failed', error: boom });
+      expect(await loops.tryPass(loop)).toEqual({ status: 'failed', error: boom });
       expect(logged[0]).toEqual({
         level: 'error',
         args: [
@@ -130,7 +137,7 @@ describe('BackgroundLoops', () => {
       expect(liveness.record).not.toHaveBeenCalled();
       expect(await passCount(metrics, 'flaky', 'failed')).toBe(1);
 
-      expect(await loops.runOnce(loop)).toEqual({ status: 'done', summary: { ok: 1 } });
+      expect(await loops.tryPass(loop)).toEqual({ status: 'done', summary: { ok: 1 } });
     });
 
     it('never overlaps a pass of the same loop', async () => {
@@ -138,8 +145,8 @@ describe('BackgroundLoops', () => {
       const held = gate();
       const tick = jest.fn(() => held.opened);
       const loop: LoopDefinition = { name: 'slow', intervalMs: 1000, tick };
-      const first = loops.runOnce(loop);
-      expect(await loops.runOnce(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
+      const first = loops.tryPass(loop);
+      expect(await loops.tryPass(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
       held.open();
       expect(await first).toEqual({ status: 'done' });
       expect(tick).toHaveBeenCalledTimes(1);
@@ -149,7 +156,7 @@ describe('BackgroundLoops', () => {
       const { loops, db } = setup();
       const { client, statements } = lockClient(true);
       db.connect.mockResolvedValue(client);
-      const outcome = await loops.runOnce({
+      const outcome = await loops.tryPass({
         name: 'locked',
         intervalMs: 1000,
         lockKey: 42,
@@ -168,7 +175,7 @@ describe('BackgroundLoops', () => {
       const { client } = lockClient(false);
       db.connect.mockResolvedValue(client);
       const tick = jest.fn();
-      const outcome = await loops.runOnce({ name: 'taken', intervalMs: 1000, lockKey: 7, tick });
+      const outcome = await loops.tryPass({ name: 'taken', intervalMs: 1000, lockKey: 7, tick });
       expect(outcome).toEqual({ status: 'skipped', reason: 'locked' });
       expect(tick).not.toHaveBeenCalled();
       expect(liveness.record).toHaveBeenCalled();
@@ -181,7 +188,7 @@ describe('BackgroundLoops', () => {
       const lost = new Error('connection lost');
       const { client } = lockClient(true, () => Promise.reject(lost));
       db.connect.mockResolvedValue(client);
-      const outcome = await loops.runOnce({
+      const outcome = await loops.tryPass({
         name: 'unlock-fails',
         intervalMs: 1000,
         lockKey: 8,
@@ -195,7 +202,7 @@ describe('BackgroundLoops', () => {
       const { loops, clock } = setup();
       const held = gate();
       let seen: LoopPass | undefined;
-      const done = loops.runOnce({
+      const done = loops.tryPass({
         name: 'bounded',
         intervalMs: 1000,
         deadlineMs: 30_000,
@@ -216,7 +223,7 @@ describe('BackgroundLoops', () => {
     it('after shutdown, aborts and awaits passes in flight and starts no new one', async () => {
       const { loops } = setup();
       let finished = false;
-      const stopping = loops.runOnce({
+      const stopping = loops.tryPass({
         name: 'long',
         intervalMs: 1000,
         tick: (pass) =>
@@ -233,7 +240,7 @@ describe('BackgroundLoops', () => {
       expect(await stopping).toEqual({ status: 'done' });
 
       const tick = jest.fn();
-      expect(await loops.runOnce({ name: 'late', intervalMs: 1000, tick })).toEqual({
+      expect(await loops.tryPass({ name: 'late', intervalMs: 1000, tick })).toEqual({
         status: 'skipped',
         reason: 'stopped',
       });
@@ -252,7 +259,7 @@ describe('BackgroundLoops', () => {
       let over = false;
       void loops.startupsDone().then(() => (over = true));
 
-      expect(await loops.runOnce(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
+      expect(await loops.tryPass(loop)).toEqual({ status: 'skipped', reason: 'overlap' });
       expect(tick).not.toHaveBeenCalled();
       expect(liveness.record).not.toHaveBeenCalled();
       expect(over).toBe(false);
@@ -265,7 +272,7 @@ describe('BackgroundLoops', () => {
       expect(startup.mock.calls[0]).toEqual([{ signal: expect.any(AbortSignal) }]);
       expect(liveness.record).toHaveBeenCalledWith('repairing', clock.now());
       expect(logged.map((l) => l.args[1])).toContain('start-up done: nothing to do');
-      await loops.runOnce(loop);
+      await loops.tryPass(loop);
       expect(tick).toHaveBeenCalledTimes(1);
     });
 
@@ -280,7 +287,7 @@ describe('BackgroundLoops', () => {
       };
       await expect(loops.start(loop)).resolves.toBeUndefined();
       expect(logged.map((l) => l.args[1])).toContain('start-up failed; will retry next interval');
-      await loops.runOnce(loop);
+      await loops.tryPass(loop);
       expect(tick).toHaveBeenCalledTimes(1);
     });
 

@@ -42,7 +42,7 @@ export interface LoopDefinition {
   readonly startup?: LoopWork;
 }
 
-/** How one pass ended (what `runOnce` resolves to; tests and the two-replica checks read it). */
+/** How one pass ended (what `tryPass` resolves to; tests and the two-replica checks read it). */
 export type LoopOutcome =
   | { readonly status: 'done'; readonly summary?: object }
   | { readonly status: 'skipped'; readonly reason: 'stopped' | 'overlap' | 'locked' }
@@ -102,7 +102,15 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
   }
 
   /** Runs one pass now (also what tests call instead of waiting for the interval). */
-  runOnce(loop: LoopDefinition): Promise<LoopOutcome> {
+  async runOnce(loop: LoopDefinition): Promise<void> {
+    await this.tryPass(loop);
+  }
+
+  /**
+   * Runs one pass now and says how it ended: done (with its summary), skipped (another pass of
+   * the loop in flight here, another replica holding the lock, or shutting down) or failed.
+   */
+  tryPass(loop: LoopDefinition): Promise<LoopOutcome> {
     return this.begin(loop, loop.tick, 'pass');
   }
 

@@ -12,5 +12,5 @@ export const LockKeys = {
   healthSweep: 7_246_002,
   provisionTimeoutSweep: 7_246_003,
   hibernationMonitor: 7_246_004,
-  imageAutoRefresh: 7_246_005,
+  imageWatcher: 7_246_005,
 } as const;

@@ -64,10 +64,9 @@ describe('ImageDigestWatcher', () => {
       watcher().onApplicationBootstrap();
       expect(loops.start).toHaveBeenCalledWith(
         expect.objectContaining({
-          name: 'image-auto-refresh',
+          name: 'image-watcher',
           intervalMs: 300_000,
-          lockKey: LockKeys.imageAutoRefresh,
-          runAtStart: true,
+          lockKey: LockKeys.imageWatcher,
         }),
       );
     });
@@ -84,8 +83,8 @@ describe('ImageDigestWatcher', () => {
     });
   });
 
-  it('the first observation only seeds', async () => {
-    expect(await watcher().tick()).toEqual({ seeded: [...IMAGE_RUNTIMES] });
+  it('the first observation — the tick at start — only seeds', async () => {
+    expect(await watcher().loop.startup?.()).toEqual({ seeded: [...IMAGE_RUNTIMES] });
     expect(refresher.refresh).not.toHaveBeenCalled();
     expect(seen.digests.get(image('langgraph'))).toBe('sha256:langgraph-1');
   });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundLoops, LoopDefinition, LoopOutcome } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { ImageRefresh } from './image-refresh.service';
 import { ImageRegistry } from './image-registry.port';
@@ -47,10 +48,11 @@ export class ImageDigestWatcher implements OnApplicationBootstrap {
     private readonly loops: BackgroundLoops,
   ) {
     this.loop = {
-      name: 'image-auto-refresh',
+      name: LoopNames.imageWatcher,
       intervalMs: config.imageWatchIntervalMs,
-      lockKey: LockKeys.imageAutoRefresh,
-      runAtStart: true,
+      lockKey: LockKeys.imageWatcher,
+      // The first tick right away: it seeds what is new since the last run.
+      startup: () => this.tick(),
       tick: () => this.tick(),
     };
   }
@@ -61,12 +63,13 @@ export class ImageDigestWatcher implements OnApplicationBootstrap {
       this.logger.log('IMAGE_AUTO_REFRESH is set but there is no Docker engine: watcher disabled');
       return;
     }
-    this.loops.start(this.loop);
+    // Not awaited: boot never waits on the registry.
+    void this.loops.start(this.loop);
   }
 
   /** One tick under the loop's lock, as the interval runs it. */
   runPass(): Promise<LoopOutcome> {
-    return this.loops.runOnce(this.loop);
+    return this.loops.tryPass(this.loop);
   }
 
   async tick(): Promise<WatchSummary | undefined> {

@@ -53,7 +53,7 @@ describe('HealthSweep', () => {
         lockKey: LockKeys.healthSweep,
       }),
     );
-    expect(loops.start.mock.calls[0][0].runAtStart).toBeFalsy();
+    expect(loops.start.mock.calls[0][0].startup).toBeUndefined();
   });
 
   it('without any compute backend: no loop, and a sweep asks nothing', async () => {

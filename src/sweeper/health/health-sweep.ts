@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { eachLimited } from '../../common/concurrency/each-limited';
 import { BackgroundLoops, LoopDefinition, LoopOutcome } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { ComputeBackends } from '../../provisioner/compute-backends';
@@ -47,7 +48,7 @@ export class HealthSweep implements OnApplicationBootstrap {
     private readonly loops: BackgroundLoops,
   ) {
     this.loop = {
-      name: 'health-sweep',
+      name: LoopNames.healthSweep,
       intervalMs: config.healthSweepIntervalMs,
       lockKey: LockKeys.healthSweep,
       tick: (pass) => this.sweep(pass?.signal),
@@ -59,12 +60,12 @@ export class HealthSweep implements OnApplicationBootstrap {
       this.logger.log('no compute backend: health sweep disabled');
       return;
     }
-    this.loops.start(this.loop);
+    void this.loops.start(this.loop);
   }
 
   /** One sweep under the loop's lock, as the interval runs it. */
   runPass(): Promise<LoopOutcome> {
-    return this.loops.runOnce(this.loop);
+    return this.loops.tryPass(this.loop);
   }
 
   async sweep(signal: AbortSignal = NOT_ABORTED): Promise<HealthSweepSummary | undefined> {

@@ -47,7 +47,7 @@ describe('HibernationMonitor', () => {
         lockKey: LockKeys.hibernationMonitor,
       }),
     );
-    expect(loops.start.mock.calls[0][0].runAtStart).toBeFalsy();
+    expect(loops.start.mock.calls[0][0].startup).toBeUndefined();
   });
 
   it('hibernates each idle workspace through the lifecycle, judged at the clock’s now', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition, LoopOutcome } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { NOT_ABORTED } from '../pass-summary';
 import { HibernationRepository } from './hibernation.repository';
@@ -25,7 +26,7 @@ export class HibernationMonitor implements OnApplicationBootstrap {
     private readonly loops: BackgroundLoops,
   ) {
     this.loop = {
-      name: 'hibernation-monitor',
+      name: LoopNames.hibernationMonitor,
       intervalMs: config.hibernationSweepIntervalMs,
       lockKey: LockKeys.hibernationMonitor,
       tick: (pass) => this.sweep(pass?.signal),
@@ -37,12 +38,12 @@ export class HibernationMonitor implements OnApplicationBootstrap {
       this.logger.log('no lifecycle hibernate action wired: hibernation monitor disabled');
       return;
     }
-    this.loops.start(this.loop);
+    void this.loops.start(this.loop);
   }
 
   /** One pass under the loop's lock, as the interval runs it. */
   runPass(): Promise<LoopOutcome> {
-    return this.loops.runOnce(this.loop);
+    return this.loops.tryPass(this.loop);
   }
 
   async sweep(signal: AbortSignal = NOT_ABORTED): Promise<{ hibernated: number } | undefined> {

@@ -57,7 +57,6 @@ describe('OrphanSweeper', () => {
           name: 'orphan-sweeper',
           intervalMs: 60_000,
           lockKey: LockKeys.orphanSweeper,
-          runAtStart: true,
           deadlineMs: ORPHAN_SWEEP_DEADLINE_MS,
         }),
       );
@@ -73,12 +72,12 @@ describe('OrphanSweeper', () => {
       expect(repo.workspacesWithStaleTokens).not.toHaveBeenCalled();
     });
 
-    it('the loop tick is a sweep', async () => {
+    it('sweeps at start and on every tick', async () => {
       docker.listWorkspaceContainerIdPrefixes.mockResolvedValue([prefix(A)]);
       repo.removedMatching.mockResolvedValue([A]);
-      expect(await sweeper.loop.tick({ signal: new AbortController().signal })).toEqual({
-        removedReaped: 1,
-      });
+      const pass = { signal: new AbortController().signal };
+      expect(await sweeper.loop.startup?.(pass)).toEqual({ removedReaped: 1 });
+      expect(await sweeper.loop.tick(pass)).toEqual({ removedReaped: 1 });
     });
   });
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition, LoopOutcome } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { Provisioner } from '../../provisioner/provisioner.port';
@@ -52,11 +53,12 @@ export class OrphanSweeper implements OnApplicationBootstrap {
     private readonly loops: BackgroundLoops,
   ) {
     this.loop = {
-      name: 'orphan-sweeper',
+      name: LoopNames.orphanSweeper,
       intervalMs: config.orphanSweepIntervalMs,
       lockKey: LockKeys.orphanSweeper,
-      runAtStart: true,
       deadlineMs: ORPHAN_SWEEP_DEADLINE_MS,
+      // One sweep right away: leftovers of a previous run are reaped at boot.
+      startup: (pass) => this.sweep(pass?.signal),
       tick: (pass) => this.sweep(pass?.signal),
     };
   }
@@ -66,12 +68,13 @@ export class OrphanSweeper implements OnApplicationBootstrap {
       this.logger.log('no Docker provisioner: orphan sweeper disabled');
       return;
     }
-    this.loops.start(this.loop);
+    // Not awaited: boot never waits on the engine.
+    void this.loops.start(this.loop);
   }
 
   /** One sweep under the loop's lock, as the interval runs it. */
   runPass(): Promise<LoopOutcome> {
-    return this.loops.runOnce(this.loop);
+    return this.loops.tryPass(this.loop);
   }
 
   /** The three passes. Without a Docker provisioner there is nothing to compare against. */

@@ -50,7 +50,7 @@ describe('ProvisionTimeoutSweep', () => {
         lockKey: LockKeys.provisionTimeoutSweep,
       }),
     );
-    expect(loops.start.mock.calls[0][0].runAtStart).toBeFalsy();
+    expect(loops.start.mock.calls[0][0].startup).toBeUndefined();
   });
 
   it('fails an overdue workspace with one WORKSPACE_PROVISION_FAILED carrying the spec’s payload', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition, LoopOutcome } from '../../common/loops/background-loops';
 import { LockKeys } from '../../common/loops/lock-keys';
+import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { ProvisionTimeoutPolicy } from './provision-timeout-policy';
@@ -31,7 +32,7 @@ export class ProvisionTimeoutSweep implements OnApplicationBootstrap {
     private readonly loops: BackgroundLoops,
   ) {
     this.loop = {
-      name: 'provision-timeout-sweep',
+      name: LoopNames.provisionTimeoutSweep,
       intervalMs: config.provisionTimeoutSweepIntervalMs,
       lockKey: LockKeys.provisionTimeoutSweep,
       tick: () => this.sweep(),
@@ -39,12 +40,12 @@ export class ProvisionTimeoutSweep implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.loops.start(this.loop);
+    void this.loops.start(this.loop);
   }
 
   /** One sweep under the loop's lock, as the interval runs it. */
   runPass(): Promise<LoopOutcome> {
-    return this.loops.runOnce(this.loop);
+    return this.loops.tryPass(this.loop);
   }
 
   async sweep(): Promise<{ timedOut: number } | undefined> {
