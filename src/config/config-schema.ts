@@ -204,39 +204,6 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     defaultText: 'molecule-monorepo-net',
     meaning:
       'Docker network of workspace containers. A bridge network name (created when missing; the container gets its name as alias and 8000/tcp published on 127.0.0.1), or "host": host networking, each workspace on its own free loopback port (A2A_PORT and a2a.port in config.yaml), URL http://127.0.0.1:<port>. The Docker client itself reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.',
-    name: 'ORPHAN_SWEEP_INTERVAL_SECONDS',
-    defaultText: '60',
-    meaning:
-      'Docker mode: how often the orphan sweeper reaps containers of removed or unknown workspaces and revokes stale tokens of workspaces with no container (first pass at start).',
-  },
-  {
-    name: 'STALE_TOKEN_GRACE_SECONDS',
-    defaultText: '300',
-    meaning:
-      'A live token of a workspace with no container is revoked by the orphan sweeper once unused for this long.',
-  },
-  {
-    name: 'HEALTH_SWEEP_INTERVAL_SECONDS',
-    defaultText: '15',
-    meaning:
-      'How often online workspaces are checked for a container (Docker) or instance (control plane) that is gone; a dead one is marked offline and restarted.',
-  },
-  {
-    name: 'PROVISION_TIMEOUT_SWEEP_INTERVAL_SECONDS',
-    defaultText: '30',
-    meaning: 'How often workspaces stuck in provisioning past their timeout are marked failed.',
-  },
-  {
-    name: 'PROVISION_TIMEOUT_SECONDS',
-    defaultText: '',
-    meaning:
-      "Provisioning timeout for every runtime. Unset: the largest runtime_config.provision_timeout_seconds of the runtime's templates, else 1800 for hermes and 600 for the others.",
-  },
-  {
-    name: 'HIBERNATION_SWEEP_INTERVAL_SECONDS',
-    defaultText: '60',
-    meaning:
-      'How often workspaces with hibernation_idle_minutes set are hibernated once idle (no activity, no A2A traffic, no task) for that long.',
   },
   {
     name: 'MOLECULE_IMAGE_REGISTRY',
@@ -329,8 +296,41 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     defaultText: '',
     meaning:
       "Bearer for the control plane's /cp/admin/* routes (console output). Unset: the provision shared secret.",
+  },
+  {
+    name: 'ORPHAN_SWEEP_INTERVAL_SECONDS',
+    defaultText: '60',
     meaning:
-      'Workspace image prefix <host[:port]>/<path>: images are <prefix>/workspace-template-<runtime>:latest. Loopback hosts (127.0.0.1, localhost) are spoken to over plain http.',
+      'Docker mode: how often the orphan sweeper reaps containers of removed or unknown workspaces and revokes stale tokens of workspaces with no container (first pass at start).',
+  },
+  {
+    name: 'STALE_TOKEN_GRACE_SECONDS',
+    defaultText: '300',
+    meaning:
+      'A live token of a workspace with no container is revoked by the orphan sweeper once unused for this long.',
+  },
+  {
+    name: 'HEALTH_SWEEP_INTERVAL_SECONDS',
+    defaultText: '15',
+    meaning:
+      'How often online workspaces are checked for a container (Docker) or instance (control plane) that is gone; a dead one is marked offline and restarted.',
+  },
+  {
+    name: 'PROVISION_TIMEOUT_SWEEP_INTERVAL_SECONDS',
+    defaultText: '30',
+    meaning: 'How often workspaces stuck in provisioning past their timeout are marked failed.',
+  },
+  {
+    name: 'PROVISION_TIMEOUT_SECONDS',
+    defaultText: '',
+    meaning:
+      "Provisioning timeout for every runtime. Unset: the largest runtime_config.provision_timeout_seconds of the runtime's templates, else 1800 for hermes and 600 for the others.",
+  },
+  {
+    name: 'HIBERNATION_SWEEP_INTERVAL_SECONDS',
+    defaultText: '60',
+    meaning:
+      'How often workspaces with hibernation_idle_minutes set are hibernated once idle (no activity, no A2A traffic, no task) for that long.',
   },
   {
     name: 'GHCR_USER',

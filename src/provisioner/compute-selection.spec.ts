@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config';
 import { selectComputeBackends, selectUrlRewrite } from './compute-selection';
 import { HttpCPProvisioner } from './control-plane/cp-provisioner';
 import { InstanceIds } from './control-plane/instance-ids.repository';
+import { DockerImageEngine } from './images/docker-image-engine';
 import { DockerProvisioner } from './docker/docker-provisioner';
 import { BridgeNetworkUrl, StoredUrl } from './workspace-url-rewrite';
 
@@ -20,12 +21,14 @@ describe('compute backend selection', () => {
     const backends = select({ MOLECULE_ORG_ID: 'org-1' });
     expect(backends.controlPlane).toBeInstanceOf(HttpCPProvisioner);
     expect(backends.docker).toBeNull();
+    expect(backends.images).toBeNull();
     expect(backends.any).toBe(true);
   });
 
   it('otherwise Docker, even when the engine is not up yet (boot never fails for it)', async () => {
     const backends = select({});
     expect(backends.docker).toBeInstanceOf(DockerProvisioner);
+    expect(backends.images).toBeInstanceOf(DockerImageEngine);
     expect(backends.controlPlane).toBeNull();
     expect(await backends.docker!.ping()).toBe(false);
   });

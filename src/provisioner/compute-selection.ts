@@ -9,6 +9,7 @@ import type { InstanceIds } from './control-plane/instance-ids.repository';
 import { DockerProvisioner } from './docker/docker-provisioner';
 import { HOST_NETWORK } from './docker/host-config';
 import { imagePlatform } from './docker/image-platform';
+import { DockerImageEngine } from './images/docker-image-engine';
 import { BridgeNetworkUrl, StoredUrl, WorkspaceUrlRewrite } from './workspace-url-rewrite';
 
 const logger = new Logger('ComputeBackends');
@@ -48,17 +49,19 @@ export function selectComputeBackends(
     return new ComputeBackends(null, null);
   }
   const { docker: settings } = config;
+  const platform = imagePlatform(settings.imagePlatform);
   const docker = new DockerProvisioner(
     client,
     {
       network: settings.network,
       imageRegistry: settings.imageRegistry,
-      imagePlatform: imagePlatform(settings.imagePlatform),
+      imagePlatform: platform,
       tierLimits: settings.tierLimits,
       scope: settings.scope,
     },
     clock,
   );
+  const images = new DockerImageEngine(client, { platform, scope: settings.scope });
   logger.log(
     { network: settings.network, scope: settings.scope || undefined },
     'compute backend: Docker',
@@ -66,7 +69,7 @@ export function selectComputeBackends(
   void docker.ping().then((up) => {
     if (!up) logger.warn('Docker engine not reachable yet; each provision checks again');
   });
-  return new ComputeBackends(docker, null);
+  return new ComputeBackends(docker, null, images);
 }
 
 /** The bridge rewrite applies only with Docker on a bridge network and the platform in a container. */

@@ -55,6 +55,12 @@ describe('DockerImageEngine', () => {
       ]);
     });
 
+    it('forces no platform the provisioner would not force either', async () => {
+      docker.pull.mockResolvedValue(stream({ status: 'done' }) as never);
+      await engine({ platform: 'linux', scope: '' }).pull('img', {}, () => undefined);
+      expect(docker.pull).toHaveBeenCalledWith('img', {});
+    });
+
     it('sends nothing it was not given', async () => {
       docker.pull.mockResolvedValue(stream({ status: 'done' }) as never);
       await engine().pull('img', {}, () => undefined);

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
+import { daemonMessage } from '../docker/docker-errors';
+import { parseOciPlatform } from '../docker/image-platform';
+import { CONTAINER_PREFIX, SCOPE_LABEL } from '../docker/workspace-names';
 import { ImageEngine, PullOptions, PullProgress, WorkspaceContainer } from './image-engine.port';
-
-const CONTAINER_PREFIX = 'ws-';
-const SCOPE_LABEL = 'molecule.platform.scope';
 
 /** Engine call bounds of the refresh (spec 04 §8); pulls share the refresh's own budget. */
 export const LIST_TIMEOUT_MS = 30_000;
@@ -41,8 +41,10 @@ export class DockerImageEngine extends ImageEngine {
     { registryAuth, signal }: PullOptions,
     onProgress: (progress: PullProgress) => void,
   ): Promise<void> {
+    // The same normalisation the provisioner applies to its pulls and creates (spec 04 §1.1).
+    const platform = parseOciPlatform(this.options.platform);
     const stream = (await this.docker.pull(image, {
-      ...(this.options.platform && { platform: this.options.platform }),
+      ...(platform && { platform: `${platform.os}/${platform.architecture}` }),
       // Sent as is: already the engine's URL-safe base64 `X-Registry-Auth`.
       ...(registryAuth && { authconfig: { base64: registryAuth } }),
       ...(signal && { abortSignal: signal }),
@@ -82,7 +84,10 @@ export class DockerImageEngine extends ImageEngine {
           .inspect({ abortSignal: AbortSignal.timeout(INSPECT_TIMEOUT_MS) });
         containers.push({ id: entry.Id, name, image: info.Config?.Image ?? '' });
       } catch (err) {
-        this.logger.warn({ err, container: name }, 'container inspect failed; skipped');
+        this.logger.warn(
+          { err: daemonMessage(err), container: name },
+          'container inspect failed; skipped',
+        );
       }
     }
     return containers;

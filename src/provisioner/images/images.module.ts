@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { ComputeBackends } from '../compute-backends';
 import { HttpImageRegistry } from './http-image-registry';
 import { ImageDigestWatcher } from './image-digest-watcher';
 import { ImageEngine } from './image-engine.port';
@@ -18,7 +19,7 @@ import { SeenDigestsRepository } from './seen-digests.repository';
     {
       provide: ImageRegistryLocation,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ImageRegistryLocation.parse(config.imageRegistry),
+      useFactory: (config: AppConfig) => ImageRegistryLocation.parse(config.docker.imageRegistry),
     },
     {
       provide: RegistryCredentials,
@@ -26,8 +27,12 @@ import { SeenDigestsRepository } from './seen-digests.repository';
       useFactory: (config: AppConfig) =>
         RegistryCredentials.from(config.ghcrUser, config.ghcrToken),
     },
-    // The engine side arrives with the Docker adapter; until then there is nothing to refresh.
-    { provide: ImageEngine, useValue: null },
+    // The Docker backend's image side; none in control-plane mode or without Docker.
+    {
+      provide: ImageEngine,
+      inject: [ComputeBackends],
+      useFactory: (backends: ComputeBackends) => backends.images,
+    },
     { provide: ImageRegistry, useClass: HttpImageRegistry },
     ImageRefresh,
     SeenDigestsRepository,
