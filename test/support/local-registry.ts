@@ -21,7 +21,7 @@ const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).d
  * Reads a `docker save` archive (the legacy layout and the OCI one both carry a
  * `manifest.json` naming the config and layer files) — the first image in it.
  */
-export async function readSavedImage(archive: Buffer | Readable): Promise<SavedImage> {
+export async function readSavedImage(archive: Buffer | NodeJS.ReadableStream): Promise<SavedImage> {
   const files = new Map<string, Buffer>();
   const extract = tar.extract();
   (Buffer.isBuffer(archive) ? Readable.from([archive]) : archive).pipe(extract);
@@ -76,7 +76,11 @@ export class LocalRegistry {
 
   /** Serves `image` as `<repository>:<tag>`; returns the manifest digest clients will see. */
   publish(repository: string, tag: string, image: SavedImage, revision = '1'): string {
-    const config = withRevision(image.config, revision);
+    const config = withLabels(image.config, {
+      // Also keeps the image id of every repository its own (tests remove images by id).
+      'molecule.test.repository': repository,
+      'molecule.test.revision': revision,
+    });
     this.blobs.set(sha256(config), config);
     const layers = image.layers.map((layer) => {
       const digest = sha256(layer);
@@ -136,12 +140,9 @@ export class LocalRegistry {
   }
 }
 
-function withRevision(config: Buffer, revision: string): Buffer {
+function withLabels(config: Buffer, labels: Record<string, string>): Buffer {
   const parsed = JSON.parse(config.toString()) as { config?: { Labels?: Record<string, string> } };
-  parsed.config = {
-    ...parsed.config,
-    Labels: { ...parsed.config?.Labels, 'molecule.test.revision': revision },
-  };
+  parsed.config = { ...parsed.config, Labels: { ...parsed.config?.Labels, ...labels } };
   return Buffer.from(JSON.stringify(parsed));
 }
 

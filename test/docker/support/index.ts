@@ -11,3 +11,5 @@ export type { StandInImages, StandInOptions } from './stand-in-image';
 export { configsTree, configsTreeAt } from './configs-tree';
 export type { TreeEntry } from './configs-tree';
 export { fetchWhenListening } from './fetch-when-listening';
+export { useServedStandIn } from './registry-images';
+export type { ServedImages } from './registry-images';
