@@ -3,6 +3,13 @@ import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { HealthSweep } from '../src/sweeper/health/health-sweep';
 import { RestartRequests } from '../src/workspaces/lifecycle/restart-requests';
 import { insertWorkspace } from './support/factories';
+import {
+  insertProvisionedWorkspace,
+  lifecycleRow,
+  recordedEvents,
+  settled,
+  useComputeApp,
+} from './support/lifecycle';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
 import { TestApp, useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
@@ -73,15 +80,16 @@ describe('health sweep (real PostgreSQL)', () => {
         await settle();
 
         for (const id of [gone, stopped]) {
-          expect(await statusOf(db, id)).toBe('offline');
-          expect(await eventTypes(db, id)).toEqual(['WORKSPACE_OFFLINE {}']);
+          // Offline first; the lifecycle takes it from there (provisioning, …).
+          expect(await statusOf(db, id)).not.toBe('online');
+          expect((await eventTypes(db, id))[0]).toBe('WORKSPACE_OFFLINE {}');
           expect((await canvas.nextEvent('WORKSPACE_OFFLINE', id)).payload).toEqual({});
         }
         expect(restarts.sort()).toEqual([gone, stopped].sort());
         expect(await statusOf(db, healthy)).toBe('online');
         expect(await eventTypes(db, healthy)).toEqual([]);
 
-        // Offline now: the next pass leaves them to the lifecycle.
+        // No longer online: the next pass leaves them to the lifecycle.
         expect(await sweep()).toEqual({ status: 'done' });
       } finally {
         await canvas.close();
@@ -106,6 +114,22 @@ describe('health sweep (real PostgreSQL)', () => {
       expect(restarts).toEqual([]);
     });
 
+    it('leaves a workspace the lifecycle is working on, or taking down', async () => {
+      const pending = await insertWorkspace(db);
+      await db.query(
+        `UPDATE workspaces SET desired_generation = observed_generation + 1 WHERE id = $1`,
+        [pending],
+      );
+      const pausing = await insertWorkspace(db);
+      await db.query(`UPDATE workspaces SET desired_state = 'paused' WHERE id = $1`, [pausing]);
+      docker.calls.length = 0;
+
+      expect(await sweep()).toEqual({ status: 'done' });
+      expect(docker.calls.filter((c) => c.startsWith('isRunning'))).toEqual([]);
+      expect(await statusOf(db, pending)).toBe('online');
+      expect(await statusOf(db, pausing)).toBe('online');
+    });
+
     it('never takes a workspace down on an inspection error', async () => {
       const id = await insertWorkspace(db);
       docker.intercept('isRunning', () => {
@@ -114,6 +138,30 @@ describe('health sweep (real PostgreSQL)', () => {
       expect(await sweep()).toEqual({ status: 'done' });
       expect(await statusOf(db, id)).toBe('online');
       expect(restarts).toEqual([]);
+    });
+  });
+
+  describe('through the lifecycle', () => {
+    const docker = new FakeDocker();
+    const app = useComputeApp(db, {}, { docker });
+
+    it('a dead workspace is provisioned again by the reconciler', async () => {
+      await db.query(`UPDATE workspaces SET status = 'removed', desired_state = 'removed'`);
+      const dead = await insertProvisionedWorkspace(db, docker);
+      const before = await lifecycleRow(db, dead);
+
+      expect(await app.get(HealthSweep).runPass()).toEqual({
+        status: 'done',
+        summary: { checked: 1, restarted: 1 },
+      });
+
+      const row = await settled(db, dead, { after: before.desired_generation });
+      expect(row.desired_state).toBe('running');
+      expect(docker.containers.get(dead)?.running).toBe(true);
+      expect((await recordedEvents(db, dead)).map((e) => e.event_type)).toEqual([
+        'WORKSPACE_OFFLINE',
+        'WORKSPACE_PROVISIONING',
+      ]);
     });
   });
 

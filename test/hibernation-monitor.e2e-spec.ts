@@ -2,6 +2,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { HibernationMonitor } from '../src/sweeper/hibernation/hibernation-monitor';
 import { WorkspaceHibernation } from '../src/sweeper/hibernation/workspace-hibernation.port';
 import { insertToken, insertWorkspace, WorkspaceSeed } from './support/factories';
+import { FakeDocker } from './support/fake-compute';
+import { recordedEvents, settled, useComputeApp } from './support/lifecycle';
 import { useTestApp } from './support/test-app';
 import { TestDatabase, useTestDatabase } from './support/test-database';
 
@@ -96,6 +98,9 @@ describe('hibernation monitor (real PostgreSQL)', () => {
       for (const status of ['offline', 'paused', 'hibernated', 'provisioning', 'failed']) {
         await workspace(db, 30, { status });
       }
+      // Still online, but the lifecycle is taking it down already.
+      const pausing = await workspace(db, 30);
+      await db.query(`UPDATE workspaces SET desired_state = 'paused' WHERE id = $1`, [pausing]);
       expect(await pass()).toEqual({ status: 'done' });
       expect(hibernation.asked).toEqual([]);
     });
@@ -111,11 +116,29 @@ describe('hibernation monitor (real PostgreSQL)', () => {
     });
   });
 
-  describe('before the lifecycle’s hibernate action is wired', () => {
-    const app = useTestApp(db);
+  describe('through the lifecycle (the path of POST /hibernate)', () => {
+    const docker = new FakeDocker();
+    const app = useComputeApp(db, {}, { docker });
 
-    it('does not run', () => {
-      expect(app.get(SchedulerRegistry).getIntervals()).not.toContain('hibernation-monitor');
+    beforeEach(() =>
+      db.query(`UPDATE workspaces SET status = 'removed', desired_state = 'removed'`),
+    );
+
+    it('hibernates an idle workspace: its container stopped, WORKSPACE_HIBERNATED sent', async () => {
+      const idle = await workspace(db, 30);
+      docker.plant(idle);
+
+      expect(await app.get(HibernationMonitor).runPass()).toEqual({
+        status: 'done',
+        summary: { hibernated: 1 },
+      });
+
+      const row = await settled(db, idle);
+      expect([row.status, row.desired_state]).toEqual(['hibernated', 'hibernated']);
+      expect(docker.containers.has(idle)).toBe(false);
+      expect((await recordedEvents(db, idle)).map((e) => e.event_type)).toEqual([
+        'WORKSPACE_HIBERNATED',
+      ]);
     });
   });
 });

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ImagesModule } from '../provisioner/images/images.module';
+import { WorkspaceLifecycleService } from '../workspaces/lifecycle/workspace-lifecycle.service';
 import { TemplatesModule } from '../workspaces/templates/templates.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { HealthRepository } from './health/health.repository';
 import { HealthSweep } from './health/health-sweep';
 import { DockerOnlyGuard } from './image-refresh/docker-only.guard';
@@ -22,7 +24,7 @@ import { ProvisionTimeoutSweep } from './provision-timeout/provision-timeout-swe
  * sweep).
  */
 @Module({
-  imports: [TemplatesModule, ImagesModule],
+  imports: [TemplatesModule, WorkspacesModule, ImagesModule],
   controllers: [WorkspaceImagesController],
   providers: [
     DockerOnlyGuard,
@@ -35,8 +37,14 @@ import { ProvisionTimeoutSweep } from './provision-timeout/provision-timeout-swe
     ProvisionTimeoutSweep,
     HibernationRepository,
     HibernationMonitor,
-    // The lifecycle's hibernate action is not wired yet: the monitor stays off until it is.
-    { provide: WorkspaceHibernation, useValue: null },
+    {
+      provide: WorkspaceHibernation,
+      inject: [WorkspaceLifecycleService],
+      useFactory: (lifecycle: WorkspaceLifecycleService): WorkspaceHibernation => ({
+        // Never forced: a workspace that took a task since it was picked stays awake.
+        hibernate: (workspaceId) => lifecycle.hibernate(workspaceId, false),
+      }),
+    },
   ],
 })
 export class SweeperModule {}

@@ -2,14 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { Database, sql } from '../../database/database.service';
 
 /**
- * Workspaces that should have running compute: live, and not external (an external agent
- * runs elsewhere; the liveness sweep watches its heartbeats). On the control plane only
- * rows with an instance id have anything to ask about.
+ * Workspaces that should have running compute: live, meant to run, and settled — no lifecycle
+ * cycle pending or in flight (a restart's container may be gone for a moment; that is the
+ * reconciler's business). External agents run elsewhere (the liveness sweep watches their
+ * heartbeats). On the control plane only rows with an instance id have anything to ask about.
  */
 const LIVE_WORKSPACES = sql(
   'sweeper.health.live_workspaces',
   `SELECT id::text AS id FROM workspaces
     WHERE status IN ('online', 'degraded')
+      AND desired_state = 'running'
+      AND desired_generation = observed_generation
+      AND reconcile_owner IS NULL
       AND COALESCE(runtime, 'langgraph') <> 'external'
       AND (NOT $1::boolean OR COALESCE(instance_id, '') <> '')`,
 );

@@ -15,6 +15,7 @@ const IDLE = sql(
      FROM workspaces w
     WHERE w.hibernation_idle_minutes > 0
       AND w.status IN ('online', 'degraded')
+      AND w.desired_state = 'running'
       AND w.active_tasks = 0
       AND COALESCE(w.runtime, 'langgraph') <> 'external'
       AND GREATEST(
