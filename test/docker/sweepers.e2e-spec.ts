@@ -157,7 +157,7 @@ describeDocker('sweepers and image refresh on a real engine', () => {
   });
 
   describe('image refresh from a registry the engine really pulls from', () => {
-    const served = useServedStandIn();
+    const served = useServedStandIn(scope);
     let app: TestApp;
     const admin = () => app.http.withBearer(ADMIN_TOKEN);
 
@@ -214,7 +214,7 @@ describeDocker('sweepers and image refresh on a real engine', () => {
   });
 
   describe('digest watcher against that registry', () => {
-    const served = useServedStandIn();
+    const served = useServedStandIn(scope);
     let app: TestApp;
 
     beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LocalRegistry, readSavedImage, SavedImage } from '../../support/local-registry';
 import { testDocker } from './docker-client';
+import type { DockerScope } from './docker-scope';
 import { ensureStandInImage } from './stand-in-image';
 
 export interface ServedImages {
@@ -18,10 +19,10 @@ export interface ServedImages {
 /**
  * The stand-in agent image (exported with `docker save`) served by a Docker Registry v2
  * responder on 127.0.0.1, under a path of its own, so the engine really pulls it. Everything
- * it pulled is removed after the file (by image id, only images pulled from that path), as is
- * the registry.
+ * it pulled is removed afterwards (by image id, only images pulled from that path) — after the
+ * scope's containers, which may run them — as is the registry.
  */
-export function useServedStandIn(): ServedImages {
+export function useServedStandIn(scope: DockerScope): ServedImages {
   const path = `p9-${randomBytes(4).toString('hex')}`;
   let registry: LocalRegistry | undefined;
   let image: SavedImage | undefined;
@@ -57,6 +58,8 @@ export function useServedStandIn(): ServedImages {
     registry = await LocalRegistry.start();
   }, 180_000);
   afterAll(async () => {
+    // Containers of the file first: an image a running container uses cannot be removed.
+    await scope.cleanup();
     // Every image pulled from this registry path: the current tags and the revisions they
     // replaced (left untagged, known only by their repository digest).
     if (registry) {
