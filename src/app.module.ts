@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { MemoriesModule } from './memories/memories.module';
 import { EventsModule } from './events/events.module';
+import { FilesModule } from './files/files.module';
 import { OperationsModule } from './operations/operations.module';
 import { BudgetModule } from './workspaces/budget/budget.module';
 import { BundlesModule } from './workspaces/bundles/bundles.module';
@@ -58,6 +59,7 @@ export class AppModule {
         // layer 3
         RegistryModule,
         ActivityModule,
+        FilesModule,
         // layer 4
         A2AModule,
         MemoriesModule,

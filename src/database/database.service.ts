@@ -142,6 +142,7 @@ export const PgError = {
   uniqueViolation: '23505',
   foreignKeyViolation: '23503',
   invalidTextRepresentation: '22P02',
+  untranslatableCharacter: '22P05',
 } as const;
 
 export function pgErrorCode(err: unknown): string | undefined {

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ComputeBackends } from './compute-backends';
 import { selectComputeBackends, selectUrlRewrite } from './compute-selection';
 import { InstanceIdRepository, InstanceIds } from './control-plane/instance-ids.repository';
+import { NoEngineFileStore, WorkspaceFileStore } from './workspace-file-store';
 import { WorkspaceUrlRewrite } from './workspace-url-rewrite';
 
 /** The compute backends from config; tests replace this provider (see test/support/test-app). */
@@ -28,7 +29,8 @@ export const COMPUTE_BACKENDS_PROVIDER = {
         selectUrlRewrite(config, backends),
       inject: [AppConfig, ComputeBackends],
     },
+    { provide: WorkspaceFileStore, useClass: NoEngineFileStore },
   ],
-  exports: [ComputeBackends, WorkspaceUrlRewrite],
+  exports: [ComputeBackends, WorkspaceUrlRewrite, WorkspaceFileStore],
 })
 export class ProvisionerModule {}

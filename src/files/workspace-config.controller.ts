@@ -1,0 +1,41 @@
+import { Controller, Get, Param, Patch, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
+import { badRequest, payloadTooLarge } from '../common/http/api-error';
+import { isPlainObject } from '../common/http/json-body.decorator';
+import { readBody } from '../common/http/read-body';
+import { WorkspaceIdPipe } from '../common/http/uuid';
+import { WorkspaceConfigService } from './workspace-config.service';
+
+export const CONFIG_PATCH_LIMIT = 256 * 1024;
+
+/** The JSON config blob of a workspace (spec 07 §9), not its config.yaml. */
+@Controller('workspaces/:id/config')
+@UseGuards(WorkspaceAuthGuard)
+export class WorkspaceConfigController {
+  constructor(private readonly configs: WorkspaceConfigService) {}
+
+  @Get()
+  get(@Param('id', WorkspaceIdPipe) id: string) {
+    return this.configs.get(id);
+  }
+
+  @Patch()
+  async patch(@Param('id', WorkspaceIdPipe) id: string, @Req() req: Request) {
+    const raw = await readBody(req, CONFIG_PATCH_LIMIT).catch(() => {
+      throw payloadTooLarge('body too large or unreadable');
+    });
+    const text = raw.toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badRequest('invalid JSON');
+    }
+    // `||` with an array or a scalar would turn the stored object into something else.
+    if (!isPlainObject(parsed)) throw badRequest('invalid JSON');
+    // The text itself is stored: PostgreSQL keeps numbers JavaScript would round.
+    await this.configs.merge(id, text);
+    return { status: 'updated' };
+  }
+}
