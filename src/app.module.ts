@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { A2AModule } from './a2a/a2a.module';
 import { ActivityModule } from './activity/activity.module';
+import { ChatFilesModule } from './chat-files/chat-files.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
@@ -62,6 +63,7 @@ export class AppModule {
         FilesModule,
         // layer 4
         A2AModule,
+        ChatFilesModule,
         MemoriesModule,
         // layer 5
         SchedulerModule,

@@ -20,7 +20,6 @@ import { AgentTransport } from './proxy/agent-transport';
 import { DeadAgentCheck } from './proxy/dead-agent-check';
 import { ProxyTargetRepository } from './proxy/proxy-target.repository';
 import { UndiciAgentTransport } from './proxy/undici-agent-transport';
-import { UrlVerdicts } from './proxy/url-verdicts';
 import { A2AQueueRepository } from './queue/a2a-queue.repository';
 import { AdminQueueController } from './queue/admin-queue.controller';
 import { RestartContextSender } from './restart-context/restart-context-sender';
@@ -37,7 +36,6 @@ import { QueueDrainer } from './queue/queue-drainer';
     ReplyStreams,
     ProxyTargetRepository,
     DeadAgentCheck,
-    UrlVerdicts,
     { provide: AgentTransport, useClass: UndiciAgentTransport },
     A2AQueueRepository,
     QueueDrainer,

@@ -71,6 +71,8 @@ export class AppConfig {
   readonly ghcrToken!: string;
   readonly imageAutoRefresh!: boolean;
   readonly imageWatchIntervalMs!: number;
+  /** Absolute directory for spilled chat uploads (the system temp directory by default). */
+  readonly chatUploadSpillDir!: string;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

@@ -353,4 +353,10 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     defaultText: '300',
     meaning: 'How often the image digest watcher polls the registry (first poll at start).',
   },
+  {
+    name: 'CHAT_UPLOAD_SPILL_DIR',
+    defaultText: '',
+    meaning:
+      'Where chat uploads for runtimes without an ingest endpoint are staged (at most 50 MiB per upload, removed when it ends). Default: the system temp directory.',
+  },
 ];

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { AppConfig, ControlPlaneSettings, resolveDataDir } from './app-config';
 import { parseGoDuration } from './go-duration';
@@ -177,6 +178,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     ghcrToken: read('GHCR_TOKEN').trim(),
     imageAutoRefresh: read('IMAGE_AUTO_REFRESH').trim().toLowerCase() === 'true',
     imageWatchIntervalMs: positiveInt('IMAGE_WATCH_INTERVAL_SECONDS', 300) * 1000,
+    chatUploadSpillDir: path.resolve(cwd, read('CHAT_UPLOAD_SPILL_DIR').trim() || os.tmpdir()),
   });
   return { config, warnings };
 }

@@ -80,6 +80,8 @@ export class FakeFileStore extends WorkspaceFileStore {
   readonly disks = new Map<string, FakeWorkspaceDisk>();
   available = true;
   openSessions = 0;
+  /** Set: the next extraction writes this many files, then fails (as a broken-off archive). */
+  breakExtractAfter: number | undefined;
   private readonly interceptors = new Map<Method, Interceptor>();
 
   disk(workspaceId: string): FakeWorkspaceDisk {
@@ -194,16 +196,25 @@ class FakeSession implements WorkspaceFiles {
       throw new Error(`Could not find the file ${dir} in container`);
     }
     const owner = options.owner === 'workspace-user' ? 'agent' : 'root';
+    const breakAfter = this.store.breakExtractAfter;
+    this.store.breakExtractAfter = undefined;
+    let written = 0;
     const extract = tar.extract();
     archive.on('error', (err) => extract.destroy(err));
     archive.pipe(extract);
     for await (const entry of extract) {
-      const target = path.join(dir, entry.header.name);
+      const target = path.join(dir, entry.header.name).replace(/\/+$/, '');
       if (entry.header.type === 'directory') {
         this.disk.mkdirs(target, owner);
         entry.resume();
         continue;
       }
+      if (breakAfter !== undefined && written === breakAfter) {
+        extract.destroy();
+        archive.destroy();
+        throw new Error('archive broke off');
+      }
+      written++;
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       this.disk.mkdirs(path.dirname(target));

@@ -19,7 +19,7 @@ import { DeadAgentCheck } from './dead-agent-check';
 import { jsonResult, ProxyResult } from './proxy-result';
 import { ProxySideEffects } from './proxy-side-effects';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
-import { UrlVerdicts } from './url-verdicts';
+import { UrlVerdicts } from '../../common/ssrf/url-verdicts';
 
 const TARGET = '1a2b3c4d-0000-4000-8000-000000000001';
 const PEER = '1a2b3c4d-0000-4000-8000-000000000002';

@@ -19,7 +19,7 @@ import { ProxySideEffects } from './proxy-side-effects';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
 import { ReplyStreams } from './reply-streams';
 import { parseJsonOrNull, readReply } from './response-reader';
-import { UrlVerdicts } from './url-verdicts';
+import { UrlVerdicts } from '../../common/ssrf/url-verdicts';
 import { classifyForwardError, describeForwardError } from './upstream-errors';
 
 export type { ProxyRequest } from './dispatch';

@@ -1,16 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { lookup, LookupAddress } from 'node:dns';
 import { Agent, errors, request } from 'undici';
+import { guardedAgent, isBlockedAddress } from '../../common/ssrf/guarded-agent';
 import { UrlGuard } from '../../common/ssrf/url-guard';
 import { AgentResponse, AgentTransport, RequestConstructionError } from './agent-transport';
-
-const BLOCKED_ADDRESS = 'MOLECULE_BLOCKED_ADDRESS';
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
 
 /**
  * The production transport (undici). Names are resolved at connect time through the outbound
@@ -22,16 +14,9 @@ type LookupCallback = (
 export class UndiciAgentTransport extends AgentTransport implements OnApplicationShutdown {
   private readonly dispatcher: Agent;
 
-  constructor(private readonly urlGuard: UrlGuard) {
+  constructor(urlGuard: UrlGuard) {
     super();
-    this.dispatcher = new Agent({
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connect: {
-        lookup: (hostname: string, options: { all?: boolean }, cb: LookupCallback) =>
-          this.lookup(hostname, options, cb),
-      },
-    });
+    this.dispatcher = guardedAgent(urlGuard, { headersTimeout: 0, bodyTimeout: 0 });
   }
 
   async post(url: string, body: Buffer, signal: AbortSignal): Promise<AgentResponse> {
@@ -50,7 +35,7 @@ export class UndiciAgentTransport extends AgentTransport implements OnApplicatio
         body: res.body,
       };
     } catch (err) {
-      if (err instanceof errors.InvalidArgumentError || codeOf(err) === BLOCKED_ADDRESS) {
+      if (err instanceof errors.InvalidArgumentError || isBlockedAddress(err)) {
         throw new RequestConstructionError(err instanceof Error ? err.message : String(err));
       }
       throw err;
@@ -60,28 +45,4 @@ export class UndiciAgentTransport extends AgentTransport implements OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.destroy();
   }
-
-  private lookup(hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
-    lookup(hostname, { all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      if (
-        addresses.length === 0 ||
-        addresses.some((a) => !this.urlGuard.isAllowedOutboundAddress(a.address))
-      ) {
-        return callback(
-          Object.assign(new Error(`${hostname} resolves to a blocked address`), {
-            code: BLOCKED_ADDRESS,
-          }),
-          [],
-        );
-      }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
-    });
-  }
-}
-
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code ?? e?.cause?.code;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { UrlCheck, UrlGuard } from '../../common/ssrf/url-guard';
+import { UrlCheck, UrlGuard } from './url-guard';
 
 const VERDICT_TTL_MS = 30_000;
 

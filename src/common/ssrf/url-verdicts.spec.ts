@@ -1,5 +1,5 @@
 import { mock } from 'jest-mock-extended';
-import { UrlGuard } from '../../common/ssrf/url-guard';
+import { UrlGuard } from './url-guard';
 import { UrlVerdicts } from './url-verdicts';
 
 describe('UrlVerdicts', () => {
