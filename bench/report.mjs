@@ -18,6 +18,7 @@ export function renderReport({ environment, settings, results }) {
   if (results.scheduler) out.push(...schedulerSection(results.scheduler, settings.scheduler));
   if (results.memory) out.push(...memorySection(results.memory, settings.memory));
   if (results.provision) out.push(...provisionSection(results.provision, settings.provision));
+  if (results.uploads) out.push(...uploadSection(results.uploads, settings.uploads));
   return out.join('\n');
 }
 
@@ -213,6 +214,32 @@ function provisionSection(r, s) {
       `(p50 ${fixed(0)(f.onlineMs.p50)} ms, p90 ${fixed(0)(f.onlineMs.p90)} ms); ` +
       `containers created per workspace at most ${f.maxCreatesPerWorkspace}, started at most ` +
       `${f.maxStartsPerWorkspace}`,
+    '',
+  ];
+}
+
+function uploadSection(r, s) {
+  const row = (label, pick, ratio, digits) => [
+    label,
+    fixed(digits)(pick(r.direct)),
+    fixed(digits)(pick(r.platform)),
+    times(ratio),
+  ];
+  const growth = r.peakGrowthMiB;
+  return [
+    `8. Chat upload — ${fixed(1)(r.bodyMiB)} MiB multipart (${s.files} × ${fixed(1)(s.fileBytes / MIB)} MiB ` +
+      `files), ${s.rounds} uploads per arm, direct to the ingest endpoint vs through the platform`,
+    ...table(
+      ['', 'direct', 'platform', 'platform / direct'],
+      [
+        row('median total (ms)', (a) => a.totalMs, r.platformOverDirect.totalMs, 0),
+        row('median MiB/s', (a) => a.mibPerSec, r.platformOverDirect.throughput, 0),
+      ],
+    ),
+    `   App peak growth while forwarding (worst run): RSS +${fixed(1)(growth.rss)} MiB ` +
+      `(${fixed(0)((growth.rss / r.bodyMiB) * 100)}% of the body; goal ≤ 30 MB for 50 MB), ` +
+      `Buffers +${fixed(1)(growth.arrayBuffers)} MiB, JS heap +${fixed(1)(growth.heapUsed)} MiB; ` +
+      `app CPU ${fixed(0)(r.appCpuMsPerUpload)} ms per upload`,
     '',
   ];
 }

@@ -5,6 +5,7 @@
  *   scheduler  5,000 schedules due at once on two replicas vs the same messages via POST /a2a
  *   memory     memory search on a million memories vs a tenth of that
  *   provision  POST /workspaces → container started vs a bare engine create + start; 50 at once
+ *   uploads    a 50 MB chat upload through the platform vs direct to the workspace
  * Needs the production build (`npm run build`, which the npm script runs first). Every load
  * phase is bounded by a request count; all traffic stays on 127.0.0.1. Flags:
  *   --quick          a reduced run (a smoke test of the bench itself, not numbers to quote)
@@ -21,7 +22,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startAgent } from './agent.mjs';
 import { startApp } from './app-handle.mjs';
+import { startIngestWorkspace } from './ingest-workspace.mjs';
 import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
+import { chatUploadBench } from './benchmarks/chat-upload.mjs';
 import { fanoutBench } from './benchmarks/fanout.mjs';
 import { heartbeatBench } from './benchmarks/heartbeat.mjs';
 import { provisionBench } from './benchmarks/provision.mjs';
@@ -76,6 +79,8 @@ const FULL = {
     rounds: 6,
     scopeRequests: 200,
   },
+  // 50 MB in two 25 MB parts: the largest upload the caps allow (25 MiB a file, 50 MiB a body).
+  uploads: { files: 2, fileBytes: 25_000_000, rounds: 4 },
 };
 
 FULL.provision = {
@@ -111,6 +116,7 @@ const QUICK = {
     overhead: { rounds: 2, perRound: 1 },
     fleet: { size: 5, onlineTimeoutMs: 120_000 },
   },
+  uploads: { ...FULL.uploads, fileBytes: 5_000_000, rounds: 1 },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
@@ -129,7 +135,14 @@ const BENCHMARKS = {
   memory: (ctx, settings) => memorySearchBench({ ...ctx, settings }),
   // An instance of its own driving the real Docker engine (skipped, and said so, without one).
   provision: (ctx, settings) => provisionBench({ ...ctx, settings }),
+  uploads: async (ctx, settings) => {
+    const ingest = await startIngestWorkspace(ctx.scope, { secret: UPLOAD_SECRET });
+    const uploadWorkspace = await seedUploadWorkspace(ctx.scope, ctx.databaseUrl, ingest);
+    return chatUploadBench({ ...ctx, ingest, uploadWorkspace, settings });
+  },
 };
+
+const UPLOAD_SECRET = 'bench-inbound-secret';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const BUILT_APP = new URL('../dist/src/app.factory.js', import.meta.url);
@@ -192,6 +205,23 @@ async function seed(scope, databaseUrl, fleetSize, agent) {
     name: 'bench-agent',
   });
   return { fleet, workspace };
+}
+
+/** The workspace the upload bench posts to: its URL is the ingest stand-in, with a secret. */
+async function seedUploadWorkspace(scope, databaseUrl, ingest) {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  scope.defer('upload fixture pool', () => db.end());
+  const [workspace] = await seedWorkspaces(db, {
+    count: 1,
+    family: 'b3',
+    url: ingest.registeredUrl,
+    name: 'bench-uploads',
+  });
+  await db.query('UPDATE workspaces SET platform_inbound_secret = $2 WHERE id = $1', [
+    workspace.id,
+    UPLOAD_SECRET,
+  ]);
+  return { ...workspace, secret: UPLOAD_SECRET };
 }
 
 function selectBenchmarks(only) {

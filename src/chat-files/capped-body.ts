@@ -15,7 +15,8 @@ export class CappedBody extends Transform {
     source: Readable,
     private readonly limit: number,
   ) {
-    super();
+    // Room for a few socket reads each way: fewer stalls between the two connections.
+    super({ highWaterMark: 256 * 1024 });
     source.on('error', () => this.fail('broken-off'));
     // `aborted` (not only `error`): a request whose client went away may emit no error.
     source.on('aborted', () => this.fail('broken-off'));
