@@ -9,11 +9,6 @@ import {
   notFound,
   serviceUnavailable,
 } from '../common/http/api-error';
-import {
-  FileStoreUnavailable,
-  WorkspaceFiles,
-  WorkspaceFileStore,
-} from '../provisioner/workspace-file-store';
 import { attachmentDisposition, utf8HeaderValue } from './content-disposition';
 import { ChatTarget } from './chat-target.repository';
 import { ChatTargets } from './chat-targets';
@@ -49,7 +44,6 @@ export class ChatDownloadService {
 
   constructor(
     private readonly targets: ChatTargets,
-    private readonly store: WorkspaceFileStore,
     private readonly inbound: WorkspaceInbound,
     private readonly clock: Clock,
   ) {}
@@ -68,14 +62,8 @@ export class ChatDownloadService {
     path: string,
   ): Promise<Download> {
     if (!this.targets.hasDocker) throw serviceUnavailable('docker unavailable');
-    let files: WorkspaceFiles | null;
-    try {
-      files = await this.store.open({ workspaceId, runtime: target.runtime, volume: 'none' });
-    } catch (err) {
-      if (!(err instanceof FileStoreUnavailable))
-        this.logger.warn({ err, workspaceId }, 'could not reach the workspace container');
-      throw serviceUnavailable('docker unavailable');
-    }
+    const files = await this.targets.openContainer(workspaceId, target);
+    if (files === 'unavailable') throw serviceUnavailable('docker unavailable');
     if (!files) throw serviceUnavailable('workspace container not running');
     const session = files;
     const close = () =>

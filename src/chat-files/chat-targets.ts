@@ -1,7 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { badGateway, internalError, notFound, serviceUnavailable } from '../common/http/api-error';
+import { badGateway, notFound, serviceUnavailable } from '../common/http/api-error';
+import { orInternalError } from '../common/http/or-internal-error';
 import { UrlVerdicts } from '../common/ssrf/url-verdicts';
 import { ComputeBackends } from '../provisioner/compute-backends';
+import {
+  FileStoreUnavailable,
+  WorkspaceFiles,
+  WorkspaceFileStore,
+} from '../provisioner/workspace-file-store';
 import { ChatTarget, ChatTargetRepository } from './chat-target.repository';
 
 /** A workspace the platform can call: its URL passed the outbound guard, it holds a secret. */
@@ -22,18 +28,34 @@ export class ChatTargets {
     private readonly targets: ChatTargetRepository,
     private readonly backends: ComputeBackends,
     private readonly verdicts: UrlVerdicts,
+    private readonly store: WorkspaceFileStore,
   ) {}
 
   async find(workspaceId: string): Promise<ChatTarget> {
-    let target: ChatTarget | undefined;
-    try {
-      target = await this.targets.find(workspaceId);
-    } catch (err) {
-      this.logger.error({ err, workspaceId }, 'chat-file target lookup failed');
-      throw internalError('lookup failed');
-    }
+    const target = await orInternalError(
+      this.targets.find(workspaceId),
+      'lookup failed',
+      this.logger,
+    );
     if (!target) throw notFound('workspace not found');
     return target;
+  }
+
+  /**
+   * The running container's files of a local workspace; `null` when none runs, `'unavailable'`
+   * when there is no engine to ask. The caller closes what it gets.
+   */
+  async openContainer(
+    workspaceId: string,
+    target: ChatTarget,
+  ): Promise<WorkspaceFiles | null | 'unavailable'> {
+    try {
+      return await this.store.open({ workspaceId, runtime: target.runtime, volume: 'none' });
+    } catch (err) {
+      if (!(err instanceof FileStoreUnavailable))
+        this.logger.warn({ err, workspaceId }, 'could not reach the workspace container');
+      return 'unavailable';
+    }
   }
 
   /**

@@ -40,7 +40,7 @@ export class ChatUploadService {
       throw payloadTooLarge(UPLOAD_ERRORS.declaredTooLarge);
     const canStage = this.targets.isLocal(target) && this.targets.hasDocker;
     if (canStage && !(await this.ingest.supported(workspaceId, reachable.url, reachable.secret))) {
-      return { kind: 'staged', body: await this.stager.stage(workspaceId, target.runtime, upload) };
+      return { kind: 'staged', body: await this.stager.stage(workspaceId, target, upload) };
     }
     return { kind: 'relayed', reply: await this.forward(workspaceId, reachable, upload) };
   }

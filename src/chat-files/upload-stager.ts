@@ -5,11 +5,9 @@ import { Clock } from '../common/clock/clock';
 import { internalError, serviceUnavailable } from '../common/http/api-error';
 import { AppConfig } from '../config/app-config';
 import { ArchiveEntry, packArchive } from '../files/tar-archive';
-import {
-  FileStoreUnavailable,
-  WorkspaceFiles,
-  WorkspaceFileStore,
-} from '../provisioner/workspace-file-store';
+import { WorkspaceFiles } from '../provisioner/workspace-file-store';
+import { ChatTarget } from './chat-target.repository';
+import { ChatTargets } from './chat-targets';
 import { spillMultipart, SpilledFile } from './multipart-spill';
 import { UploadedFile, UploadRequest } from './upload-limits';
 import { storedName, UPLOAD_DIR } from './upload-names';
@@ -26,17 +24,19 @@ export class ChatUploadStager {
   private readonly logger = new Logger(ChatUploadStager.name);
 
   constructor(
-    private readonly store: WorkspaceFileStore,
+    private readonly targets: ChatTargets,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   async stage(
     workspaceId: string,
-    runtime: string,
+    target: ChatTarget,
     upload: UploadRequest,
   ): Promise<{ files: UploadedFile[] }> {
-    const files = await this.openContainer(workspaceId, runtime);
+    const files = await this.targets.openContainer(workspaceId, target);
+    if (files === null || files === 'unavailable')
+      throw serviceUnavailable('workspace container not running');
     let spillDir: string | undefined;
     try {
       spillDir = await fs.promises.mkdtemp(
@@ -60,18 +60,6 @@ export class ChatUploadStager {
         .close()
         .catch((err: unknown) => this.logger.warn({ err }, 'closing files failed'));
     }
-  }
-
-  private async openContainer(workspaceId: string, runtime: string): Promise<WorkspaceFiles> {
-    let files: WorkspaceFiles | null = null;
-    try {
-      files = await this.store.open({ workspaceId, runtime, volume: 'none' });
-    } catch (err) {
-      if (!(err instanceof FileStoreUnavailable))
-        this.logger.warn({ err, workspaceId }, 'could not reach the workspace container');
-    }
-    if (!files) throw serviceUnavailable('workspace container not running');
-    return files;
   }
 
   /**

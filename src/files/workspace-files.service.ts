@@ -17,6 +17,7 @@ import {
   WorkspaceFiles,
   WorkspaceFileStore,
 } from '../provisioner/workspace-file-store';
+import { orInternalError } from '../common/http/or-internal-error';
 import { FileOwner, FileOwnerRepository } from './file-owner.repository';
 import {
   absolutePath,
@@ -175,13 +176,11 @@ export class WorkspaceFilesService {
   }
 
   private async owner(workspaceId: string): Promise<FileOwner> {
-    let owner: FileOwner | undefined;
-    try {
-      owner = await this.owners.find(workspaceId);
-    } catch (err) {
-      this.logger.error({ err, workspaceId }, 'workspace lookup failed');
-      throw internalError('lookup failed');
-    }
+    const owner = await orInternalError(
+      this.owners.find(workspaceId),
+      'lookup failed',
+      this.logger,
+    );
     if (!owner) throw notFound('workspace not found');
     return owner;
   }
