@@ -55,7 +55,7 @@ describe('GET /workspaces/:id/chat/download (spec 03 §6.5)', () => {
         [q('/workspace/dir/'), 'invalid path'],
         [q('/workspace//a.txt'), 'invalid path'],
         [q('/workspace/./a.txt'), 'invalid path'],
-        [q('/workspace/a\0.txt'), 'invalid path'],
+        [q('/workspace/a\0.txt'), 'invalid request URL'],
       ];
       for (const [query, error] of cases) {
         const res = await download(id, query);
