@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ComputeBackends } from './compute-backends';
 import { selectComputeBackends, selectUrlRewrite } from './compute-selection';
 import { InstanceIdRepository, InstanceIds } from './control-plane/instance-ids.repository';
+import { DockerProvisioner } from './docker/docker-provisioner';
 import { NoEngineFileStore, WorkspaceFileStore } from './workspace-file-store';
 import { WorkspaceUrlRewrite } from './workspace-url-rewrite';
 
@@ -15,8 +16,9 @@ export const COMPUTE_BACKENDS_PROVIDER = {
 };
 
 /**
- * Layer 1: the compute adapters (Docker, control plane), chosen from config at boot, and the
- * rule for how the platform reaches a workspace's stored URL.
+ * Layer 1: the compute adapters (Docker, control plane), chosen from config at boot, the rule
+ * for how the platform reaches a workspace's stored URL, and the workspaces' files on the
+ * Docker engine (none without one).
  */
 @Global()
 @Module({
@@ -29,7 +31,14 @@ export const COMPUTE_BACKENDS_PROVIDER = {
         selectUrlRewrite(config, backends),
       inject: [AppConfig, ComputeBackends],
     },
-    { provide: WorkspaceFileStore, useClass: NoEngineFileStore },
+    {
+      provide: WorkspaceFileStore,
+      useFactory: (backends: ComputeBackends): WorkspaceFileStore =>
+        backends.docker instanceof DockerProvisioner
+          ? backends.docker.files
+          : new NoEngineFileStore(),
+      inject: [ComputeBackends],
+    },
   ],
   exports: [ComputeBackends, WorkspaceUrlRewrite, WorkspaceFileStore],
 })

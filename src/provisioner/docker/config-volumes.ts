@@ -13,6 +13,12 @@ import {
 
 export type VolumeAccess = 'read' | 'write';
 
+/** A container whose `/configs` is a workspace's config volume, until `release()`. */
+export interface ConfigsLease {
+  readonly container: Docker.Container;
+  release(): Promise<void>;
+}
+
 /**
  * Reaches a workspace's `/configs` through the engine's archive API, which needs no tool in
  * the image and works on containers that are not running. With a workspace container (in any
@@ -62,10 +68,25 @@ export class ConfigVolumes {
     access: VolumeAccess,
     fn: (container: Docker.Container) => Promise<T>,
   ): Promise<T | undefined> {
+    const lease = await this.lease(workspaceId, access);
+    if (!lease) return undefined;
+    try {
+      return await fn(lease.container);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /**
+   * A container whose `/configs` is the workspace's config volume, held until `release`: the
+   * workspace's own container in any state, else a never-started helper. `undefined` when
+   * reading a volume that does not exist; a write creates it.
+   */
+  async lease(workspaceId: string, access: VolumeAccess): Promise<ConfigsLease | undefined> {
     const own = this.docker.getContainer(containerName(workspaceId));
     try {
       await own.inspect();
-      return await fn(own);
+      return { container: own, release: async () => undefined };
     } catch (err) {
       // No workspace container (or it went away just now): go through the volume.
       if (!isNoSuchContainer(err)) throw err;
@@ -77,16 +98,44 @@ export class ConfigVolumes {
       labels = {};
     }
     const helper = await this.createHelper(workspaceId, access, labels[IMAGE_LABEL]);
+    return { container: helper, release: () => this.removeHelper(workspaceId, helper) };
+  }
+
+  /**
+   * Runs one program of the workspace's image (an argv, never shell text) with the config
+   * volume mounted read-write at `/configs`, waits for it and removes it. The archive API
+   * cannot delete, so a delete on a volume with no container running goes this way. Resolves
+   * with the exit code.
+   */
+  async runOnVolume(workspaceId: string, argv: readonly string[]): Promise<number> {
+    const labels = (await this.inspect(workspaceId)) ?? {};
+    const image = await this.helperImage(labels[IMAGE_LABEL]);
+    const helper = await this.docker.createContainer({
+      Image: image,
+      Entrypoint: [argv[0]],
+      Cmd: argv.slice(1),
+      User: '0',
+      Labels: {
+        ...platformLabels(this.scope),
+        [WORKSPACE_LABEL]: workspaceId,
+        [ROLE_LABEL]: 'volume-tool',
+      },
+      NetworkDisabled: true,
+      HostConfig: { Binds: [`${configVolumeName(workspaceId)}:/configs`], NetworkMode: 'none' },
+    });
     try {
-      return await fn(helper);
+      await helper.start();
+      const result = (await helper.wait()) as { StatusCode?: number };
+      return result.StatusCode ?? -1;
     } finally {
-      await helper.remove({ force: true }).catch((err: unknown) => {
-        this.logger.warn(
-          { workspaceId, err: daemonMessage(err) },
-          'helper container removal failed',
-        );
-      });
+      await this.removeHelper(workspaceId, helper);
     }
+  }
+
+  private async removeHelper(workspaceId: string, helper: Docker.Container): Promise<void> {
+    await helper.remove({ force: true }).catch((err: unknown) => {
+      this.logger.warn({ workspaceId, err: daemonMessage(err) }, 'helper container removal failed');
+    });
   }
 
   private async createHelper(

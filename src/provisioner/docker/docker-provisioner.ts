@@ -7,6 +7,7 @@ import { Provisioner, WorkspaceStartSpec } from '../provisioner.port';
 import { BridgeNetwork } from './bridge-network';
 import { ConfigArchive, cleanName, filesOfDirectory, readSingleFile } from './config-archive';
 import { ConfigVolumes, isNoSuchContainer } from './config-volumes';
+import { DockerFileStore } from './docker-file-store';
 import { withA2aPort } from './config-yaml-port';
 import { containerEnv, isGoTrue } from './container-env';
 import {
@@ -26,6 +27,7 @@ import {
 import { parseOciPlatform } from './image-platform';
 import { runtimeTagFromImage, workspaceImage } from './image-ref';
 import { LoopbackPorts } from './loopback-ports';
+import { parsePathStat } from './path-stat';
 import { WorkspaceImages } from './workspace-images';
 import {
   configVolumeName,
@@ -68,6 +70,8 @@ export class DockerProvisioner extends Provisioner {
   private readonly images: WorkspaceImages;
   private readonly volumes: ConfigVolumes;
   private readonly network: BridgeNetwork;
+  /** The workspaces' files on this engine (the files and chat-file routes use them). */
+  readonly files: DockerFileStore;
 
   constructor(
     private readonly docker: Docker,
@@ -78,6 +82,7 @@ export class DockerProvisioner extends Provisioner {
     this.images = new WorkspaceImages(docker, options.imagePlatform);
     this.volumes = new ConfigVolumes(docker, options.imageRegistry, options.scope);
     this.network = new BridgeNetwork(docker, options.network, options.scope);
+    this.files = new DockerFileStore(docker, this.volumes);
   }
 
   async start(spec: WorkspaceStartSpec): Promise<string> {
@@ -432,17 +437,7 @@ export class DockerProvisioner extends Provisioner {
   }
 }
 
-/** Go's FileMode type bits (dir, symlink, pipe, socket, device, char device, irregular). */
-const FILE_MODE_TYPE_BITS =
-  (1n << 31n) | (1n << 27n) | (1n << 25n) | (1n << 24n) | (1n << 26n) | (1n << 21n) | (1n << 19n);
-
-/** Reads the engine's base64 JSON path stat: a regular file has none of the type bits. */
+/** Reads the engine's base64 JSON path stat: a regular file, not a directory, link or device. */
 export function isRegularFile(stat: string | undefined): boolean {
-  if (!stat) return false;
-  try {
-    const { mode } = JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as { mode?: number };
-    return typeof mode === 'number' && (BigInt(mode) & FILE_MODE_TYPE_BITS) === 0n;
-  } catch {
-    return false;
-  }
+  return parsePathStat(stat)?.kind === 'file';
 }
