@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppConfig } from '../config/app-config';
 import type { FileEntry } from '../provisioner/workspace-file-store';
-import { resolveInsideRoot } from '../workspaces/templates/template-paths';
+import { resolveInsideRoot } from '../common/fs/contained-path';
 import { normalizeTemplateName } from './template-name';
 
 /** Names the template walk leaves out entirely (spec 07 §2). */
