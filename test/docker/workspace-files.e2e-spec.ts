@@ -177,22 +177,6 @@ describeDocker('workspace files and chat files on a real engine', () => {
     await docker().stop(id);
   });
 
-  it('a saved config.yaml is what the restarted workspace runs with', async () => {
-    const { id, url: before } = await startWorkspace({ ingest: false });
-    const probe = () => fetch(`${before}/internal/chat/uploads/ingest`, { method: 'POST' });
-    expect((await probe()).status).toBe(404);
-    const config = (await http().get(files(id, '/config.yaml'))).body.content as string;
-    const edited = config.replace('stand_in_ingest: false', 'stand_in_ingest: true');
-    expect(edited).not.toBe(config);
-    await http().put(files(id, '/config.yaml'), { content: edited });
-    // What a restart does with the engine: the container goes, the config volume stays.
-    await docker().stop(id);
-    const { url } = await startWorkspace({ id });
-    const answer = await fetch(`${url}/internal/chat/uploads/ingest`, { method: 'POST' });
-    expect(answer.status).toBe(401); // the endpoint exists now: it wants the inbound secret
-    await docker().stop(id);
-  });
-
   describe('a 50 MB upload reads back identical through download', () => {
     const parts = [
       { filename: 'first.bin', content: { size: 25 * MB, seed: 101 } },
