@@ -240,7 +240,22 @@ function uploadSection(r, s) {
       `(${fixed(0)((growth.rss / r.bodyMiB) * 100)}% of the body; goal ≤ 30 MB for 50 MB), ` +
       `Buffers +${fixed(1)(growth.arrayBuffers)} MiB, JS heap +${fixed(1)(growth.heapUsed)} MiB; ` +
       `app CPU ${fixed(0)(r.appCpuMsPerUpload)} ms per upload`,
+    ...stagedLines(r.staged),
     '',
+  ];
+}
+
+/** The staged path (runtime without ingest, real engine), or why it did not run. */
+function stagedLines(staged) {
+  if (!staged) return [];
+  if (staged.skipped)
+    return [`   Staged path (no ingest endpoint): did not run: ${staged.skipped}`];
+  const growth = staged.peakGrowthMiB;
+  return [
+    `   Staged path (no ingest endpoint, real engine): median ${fixed(0)(staged.totalMs)} ms, ` +
+      `${fixed(0)(staged.mibPerSec)} MiB/s; app peak growth RSS +${fixed(1)(growth.rss)} MiB, ` +
+      `Buffers +${fixed(1)(growth.arrayBuffers)} MiB, JS heap +${fixed(1)(growth.heapUsed)} MiB; ` +
+      `app CPU ${fixed(0)(staged.appCpuMsPerUpload)} ms per upload`,
   ];
 }
 

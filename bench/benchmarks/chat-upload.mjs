@@ -1,6 +1,10 @@
+/* global fetch */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startApp } from '../app-handle.mjs';
+import { benchScope, connectEngine, freePort, standInImage } from '../docker-engine.mjs';
 import { httpPool } from '../load.mjs';
 import { alternate, measure } from '../measure.mjs';
 import { compare, median } from '../stats.mjs';
@@ -8,14 +12,25 @@ import { compare, median } from '../stats.mjs';
 const MIB = 1024 * 1024;
 const BOUNDARY = 'molecule-bench-upload';
 
+const ONLINE_TIMEOUT_MS = 120_000;
+
 /**
- * 5. Chat upload: a large multipart upload (e.g. 50 MB in two 25 MB files, what the canvas
- * sends for two big attachments) posted straight to a workspace's ingest endpoint, against
- * the same body through `POST /workspaces/:id/chat/uploads`, which streams it on. The app's
- * memory is sampled while it forwards: a platform that held the body would grow by at least
- * the body size (goal: RSS growth ≤ 30 MB for 50 MB).
+ * Chat upload: a large multipart upload (e.g. 50 MB in two 25 MB files, what the canvas sends
+ * for two big attachments) posted straight to a workspace's ingest endpoint, against the same
+ * body through `POST /workspaces/:id/chat/uploads`, which streams it on. With a Docker engine,
+ * a third arm: the same upload to a stand-in container whose runtime has no ingest endpoint,
+ * which the platform parses, spills to a temporary file and stages through the archive API.
+ * The app's memory is sampled on both platform paths: a platform that held the body would grow
+ * by at least the body size (goal: RSS growth ≤ 30 MB for 50 MB).
  */
-export async function chatUploadBench({ scope, app, ingest, uploadWorkspace, settings }) {
+export async function chatUploadBench({
+  scope,
+  app,
+  appOptions,
+  ingest,
+  uploadWorkspace,
+  settings,
+}) {
   const { fileBytes, files, rounds } = settings;
   const body = multipart(files, fileBytes);
   const targets = {
@@ -48,6 +63,7 @@ export async function chatUploadBench({ scope, app, ingest, uploadWorkspace, set
   const platform = summary(runs.platform);
   const growth = (key) =>
     Math.max(...runs.platform.map(({ probe }) => (probe.peak[key] - probe.before[key]) / MIB));
+  const staged = await stagedArm({ scope, appOptions, body, rounds });
   return {
     bodyMiB: body.length / MIB,
     direct,
@@ -62,6 +78,72 @@ export async function chatUploadBench({ scope, app, ingest, uploadWorkspace, set
       heapUsed: growth('heapUsed'),
     },
     appCpuMsPerUpload: median(runs.platform.map(({ probe }) => probe.cpuUs / 1000)),
+    staged,
+  };
+}
+
+/**
+ * The staged path on a real engine: an instance of its own (host network, a Docker scope of
+ * its own, removed afterwards) provisions one stand-in workspace without the ingest endpoint,
+ * and the same upload goes to it `rounds` times. Skipped, and said why, without an engine.
+ */
+async function stagedArm({ scope, appOptions, body, rounds }) {
+  const engine = await connectEngine();
+  if (!engine.docker) return { skipped: `no Docker engine (${engine.reason})` };
+  const { registry } = await standInImage('langgraph');
+  const dockerScope = benchScope(scope);
+  const port = await freePort();
+  const app = await startApp(scope, {
+    ...appOptions,
+    name: 'U',
+    port,
+    env: {
+      WORKSPACE_NETWORK: 'host',
+      MOLECULE_IMAGE_REGISTRY: registry,
+      MOLECULE_DOCKER_SCOPE: dockerScope.name,
+      PLATFORM_URL: `http://127.0.0.1:${port}`,
+      RECONCILE_SCAN_INTERVAL_SECONDS: '5',
+    },
+  });
+  const auth = { authorization: `Bearer ${app.adminToken}` };
+  const created = await fetch(`${app.baseUrl}/workspaces`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench-staged-uploads', tier: 2 }),
+  });
+  const { id } = await created.json();
+  const deadline = performance.now() + ONLINE_TIMEOUT_MS;
+  for (;;) {
+    const res = await fetch(`${app.baseUrl}/workspaces/${id}`, { headers: auth });
+    const { status } = await res.json();
+    if (status === 'online') break;
+    if (status === 'failed' || performance.now() > deadline)
+      throw new Error(`staged-upload workspace ${id}: ${status}`);
+    await sleep(200);
+  }
+  const target = {
+    pool: httpPool(scope, app.baseUrl, 1),
+    path: `/workspaces/${id}/chat/uploads`,
+    bearer: app.adminToken,
+  };
+  await upload(target, body, { staged: true });
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    const { result, byApp } = await measure([app], () => upload(target, body, { staged: true }), {
+      sampleEveryMs: 5,
+    });
+    runs.push({ ...result, probe: byApp[app.name].probe });
+  }
+  const growth = (key) =>
+    Math.max(...runs.map(({ probe }) => (probe.peak[key] - probe.before[key]) / MIB));
+  return {
+    ...summary(runs),
+    peakGrowthMiB: {
+      rss: growth('rss'),
+      arrayBuffers: growth('arrayBuffers'),
+      heapUsed: growth('heapUsed'),
+    },
+    appCpuMsPerUpload: median(runs.map(({ probe }) => probe.cpuUs / 1000)),
   };
 }
 
@@ -85,10 +167,16 @@ function multipart(files, fileBytes) {
     }
     yield tail;
   }
-  return { length, chunks, contentType: `multipart/form-data; boundary=${BOUNDARY}` };
+  return {
+    length,
+    chunks,
+    files,
+    fileBytes,
+    contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+  };
 }
 
-async function upload({ pool, path, bearer }, body) {
+async function upload({ pool, path, bearer }, body, { staged = false } = {}) {
   const started = performance.now();
   const res = await pool.request({
     method: 'POST',
@@ -104,10 +192,11 @@ async function upload({ pool, path, bearer }, body) {
   if (res.statusCode !== 200)
     throw new Error(`upload via ${path}: ${res.statusCode} ${text.slice(0, 300)}`);
   const reply = JSON.parse(text);
-  if (reply.received !== body.length)
-    throw new Error(
-      `upload via ${path}: the workspace saw ${reply.received} of ${body.length} bytes`,
-    );
+  // Staged uploads answer what the platform stored; forwarded ones what the stand-in counted.
+  const complete = staged
+    ? reply.files?.length === body.files && reply.files.every((f) => f.size === body.fileBytes)
+    : reply.received === body.length;
+  if (!complete) throw new Error(`upload via ${path}: incomplete (${text.slice(0, 200)})`);
   return { totalMs: performance.now() - started, bytes: body.length };
 }
 
