@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import Docker from 'dockerode';
+import { startApp } from './app-handle.mjs';
 
 const require = createRequire(import.meta.url);
 const SCOPE_LABEL = 'molecule.platform.scope';
@@ -89,6 +90,29 @@ export async function tapContainerEvents(scope, docker, scopeName) {
       return (events.get(name) ?? []).filter((e) => e.action === action).length;
     },
   };
+}
+
+/**
+ * An app instance of its own driving the engine: host networking, the stand-in image's
+ * registry, a Docker scope of its own (removed at the end), its own address as PLATFORM_URL so
+ * the agents it starts register with it, and a reconcile scan every 5 s.
+ */
+export async function startEngineApp(scope, appOptions, { name, registry }) {
+  const dockerScope = benchScope(scope);
+  const port = await freePort();
+  const app = await startApp(scope, {
+    ...appOptions,
+    name,
+    port,
+    env: {
+      WORKSPACE_NETWORK: 'host',
+      MOLECULE_IMAGE_REGISTRY: registry,
+      MOLECULE_DOCKER_SCOPE: dockerScope.name,
+      PLATFORM_URL: `http://127.0.0.1:${port}`,
+      RECONCILE_SCAN_INTERVAL_SECONDS: '5',
+    },
+  });
+  return { app, dockerScope };
 }
 
 export function freePort() {

@@ -3,8 +3,7 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startApp } from '../app-handle.mjs';
-import { benchScope, connectEngine, freePort, standInImage } from '../docker-engine.mjs';
+import { connectEngine, standInImage, startEngineApp } from '../docker-engine.mjs';
 import { httpPool } from '../load.mjs';
 import { alternate, measure } from '../measure.mjs';
 import { compare, median } from '../stats.mjs';
@@ -91,20 +90,7 @@ async function stagedArm({ scope, appOptions, body, rounds }) {
   const engine = await connectEngine();
   if (!engine.docker) return { skipped: `no Docker engine (${engine.reason})` };
   const { registry } = await standInImage('langgraph');
-  const dockerScope = benchScope(scope);
-  const port = await freePort();
-  const app = await startApp(scope, {
-    ...appOptions,
-    name: 'U',
-    port,
-    env: {
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: registry,
-      MOLECULE_DOCKER_SCOPE: dockerScope.name,
-      PLATFORM_URL: `http://127.0.0.1:${port}`,
-      RECONCILE_SCAN_INTERVAL_SECONDS: '5',
-    },
-  });
+  const { app } = await startEngineApp(scope, appOptions, { name: 'U', registry });
   const auth = { authorization: `Bearer ${app.adminToken}` };
   const created = await fetch(`${app.baseUrl}/workspaces`, {
     method: 'POST',

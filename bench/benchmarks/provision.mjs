@@ -1,12 +1,11 @@
 /* global fetch */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startApp } from '../app-handle.mjs';
 import {
-  benchScope,
   connectEngine,
   freePort,
   standInImage,
+  startEngineApp,
   tapContainerEvents,
 } from '../docker-engine.mjs';
 import { alternate } from '../measure.mjs';
@@ -32,21 +31,8 @@ export async function provisionBench({ scope, appOptions, settings }) {
   if (!engine.docker) return { skipped: `no Docker engine (${engine.reason})` };
   const { docker } = engine;
   const { registry, image } = await standInImage('langgraph');
-  const dockerScope = benchScope(scope);
+  const { app, dockerScope } = await startEngineApp(scope, appOptions, { name: 'P', registry });
   const events = await tapContainerEvents(scope, docker, dockerScope.name);
-  const port = await freePort();
-  const app = await startApp(scope, {
-    ...appOptions,
-    name: 'P',
-    port,
-    env: {
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: registry,
-      MOLECULE_DOCKER_SCOPE: dockerScope.name,
-      PLATFORM_URL: `http://127.0.0.1:${port}`,
-      RECONCILE_SCAN_INTERVAL_SECONDS: '5',
-    },
-  });
   const api = apiClient(app);
 
   let serial = 0;
