@@ -22,6 +22,9 @@ const common = {
 module.exports = {
   // Two cores: one worker per core; integration files each get their own database clone.
   maxWorkers: 2,
+  // A global option: Jest ignores it inside a project. Integration hooks boot whole apps, and
+  // a loaded 2-core runner can take more than the 5 s default for that.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -30,7 +33,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
 };
