@@ -11,6 +11,10 @@ export class AppConfig {
   readonly dataDir!: string;
   readonly embeddedPostgresPort!: number;
   readonly logLevel!: string;
+  /** Unset (`auto`): pretty on a terminal, JSON otherwise. */
+  readonly logFormat!: 'json' | 'pretty' | 'auto';
+  /** SIGTERM: in-flight requests and background work get this long to finish. */
+  readonly shutdownGraceMs!: number;
 
   /** Raw MOLECULE_ENV, untrimmed (the test-token gate compares it exactly). */
   readonly moleculeEnv!: string;

@@ -34,6 +34,18 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     meaning: 'pino log level: trace, debug, info, warn, error, fatal.',
   },
   {
+    name: 'LOG_FORMAT',
+    defaultText: '',
+    meaning:
+      'json (one JSON object per line) or pretty (coloured, human-readable). Unset: pretty when stdout is a terminal, json otherwise.',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_SECONDS',
+    defaultText: '30',
+    meaning:
+      'On SIGTERM/SIGINT: how long in-flight requests, proxied calls and background work may take to finish before they are cut.',
+  },
+  {
     name: 'MOLECULE_ENV',
     defaultText: '',
     meaning:

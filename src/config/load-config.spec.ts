@@ -300,6 +300,46 @@ describe('loadConfig', () => {
     expect([config.ghcrUser, config.ghcrToken]).toEqual(['bot', 'secret']);
   });
 
+  describe('operations', () => {
+    it('defaults: log format chosen by the terminal, 30 s of shutdown grace', () => {
+      const { config } = loadConfig({});
+      expect(config.logFormat).toBe('auto');
+      expect(config.shutdownGraceMs).toBe(30_000);
+    });
+
+    it.each([
+      ['json', 'json'],
+      [' Pretty ', 'pretty'],
+    ])('reads LOG_FORMAT=%p', (raw, format) => {
+      const { config, warnings } = loadConfig({ LOG_FORMAT: raw });
+      expect(config.logFormat).toBe(format);
+      expect(warnings).toEqual([]);
+    });
+
+    it('reports an unknown LOG_FORMAT and chooses by the terminal', () => {
+      const { config, warnings } = loadConfig({ LOG_FORMAT: 'xml' });
+      expect(config.logFormat).toBe('auto');
+      expect(warnings).toEqual([
+        expect.objectContaining({ name: 'LOG_FORMAT', value: 'xml', applied: 'unset' }),
+      ]);
+    });
+
+    it.each([['0'], ['-5'], ['1.5'], ['3601']])(
+      'reports SHUTDOWN_GRACE_SECONDS=%p with 30 applied',
+      (bad) => {
+        const { config, warnings } = loadConfig({ SHUTDOWN_GRACE_SECONDS: bad });
+        expect(config.shutdownGraceMs).toBe(30_000);
+        expect(warnings).toEqual([
+          expect.objectContaining({ name: 'SHUTDOWN_GRACE_SECONDS', applied: '30' }),
+        ]);
+      },
+    );
+
+    it('reads SHUTDOWN_GRACE_SECONDS in whole seconds', () => {
+      expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '5' }).config.shutdownGraceMs).toBe(5_000);
+    });
+  });
+
   it('.env.example lists every variable the server reads, with its default', () => {
     const example = fs.readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
     for (const v of ENV_VARS) {

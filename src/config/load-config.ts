@@ -111,6 +111,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     dataDir: resolveDataDir(env.MOLECULE_DATA_DIR, cwd),
     embeddedPostgresPort: positiveInt('EMBEDDED_POSTGRES_PORT', 54330, 65535),
     logLevel: logLevel(read('LOG_LEVEL'), warnings),
+    logFormat: logFormat(read('LOG_FORMAT'), warnings),
+    shutdownGraceMs: positiveInt('SHUTDOWN_GRACE_SECONDS', 30, 3600) * 1000,
     moleculeEnv: read('MOLECULE_ENV'),
     adminToken: read('ADMIN_TOKEN'),
     enableTestTokens: read('MOLECULE_ENABLE_TEST_TOKENS') === '1',
@@ -210,6 +212,19 @@ function logLevel(raw: string, warnings: ConfigWarning[]): string {
     reason: `must be one of ${LOG_LEVELS.join(', ')}`,
   });
   return 'info';
+}
+
+function logFormat(raw: string, warnings: ConfigWarning[]): AppConfig['logFormat'] {
+  const format = raw.trim().toLowerCase();
+  if (format === '') return 'auto';
+  if (format === 'json' || format === 'pretty') return format;
+  warnings.push({
+    name: 'LOG_FORMAT',
+    value: raw,
+    applied: 'unset',
+    reason: 'must be json or pretty',
+  });
+  return 'auto';
 }
 
 const TEMPLATE_DIR_NAME = 'workspace-configs-templates';
