@@ -2,6 +2,7 @@ import { Abstract, Logger, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mock, MockProxy } from 'jest-mock-extended';
 import { ApiError } from '../../src/common/http/api-error';
+import { LogContext } from '../../src/common/observability/log-context';
 
 /** The status and body of the `ApiError` a call rejects with (fails the test otherwise). */
 export async function apiFailure(promise: Promise<unknown>): Promise<[number, unknown]> {
@@ -57,3 +58,12 @@ export async function createUnit<T>(
     },
   };
 }
+
+/** A `LogContext` for unit tests: runs the work, tags nothing. */
+export const PASS_THROUGH_LOG_CONTEXT = {
+  provide: LogContext,
+  useValue: {
+    run: <T>(_id: string | undefined, work: () => T): T => work(),
+    currentRequestId: (): string | undefined => undefined,
+  },
+};

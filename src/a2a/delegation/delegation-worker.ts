@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { BackgroundWork } from '../../common/shutdown/background-work';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
 import { delegationMessage } from './delegation-message';
 import { DelegationEvents, DelegationRef } from './delegation-events';
@@ -34,11 +35,14 @@ export class DelegationWorker {
     private readonly rows: DelegationRepository,
     private readonly events: DelegationEvents,
     private readonly clock: Clock,
+    private readonly work: BackgroundWork,
   ) {}
 
   start(job: DelegationJob): void {
-    this.run(job).catch((err) =>
-      this.logger.error({ err, delegationId: job.delegationId }, 'delegation worker crashed'),
+    void this.work.track(
+      this.run(job).catch((err) =>
+        this.logger.error({ err, delegationId: job.delegationId }, 'delegation worker crashed'),
+      ),
     );
   }
 
@@ -56,6 +60,7 @@ export class DelegationWorker {
       verdict = await this.deliver(job);
     }
     await this.record(job, verdict);
+    this.logger.log({ delegationId, targetId, outcome: verdict.kind }, 'delegation settled');
     return verdict.kind;
   }
 

@@ -1,9 +1,11 @@
 import { A2AProxyService } from '../../a2a/proxy/a2a-proxy.service';
+import { messageIdOf } from '../../a2a/proxy/envelope';
 import { jsonResult } from '../../a2a/proxy/proxy-result';
 import { Clock } from '../../common/clock/clock';
+import { LogContext } from '../../common/observability/log-context';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { FakeClock } from '../../../test/support/fake-clock';
-import { createUnit, quietLogs } from '../../../test/support/unit';
+import { createUnit, PASS_THROUGH_LOG_CONTEXT, quietLogs } from '../../../test/support/unit';
 import { DueSchedulesRepository } from './due-schedules.repository';
 import { cronMessage, FIRE_TIMEOUT_MS, ScheduleFirer } from './schedule-firer';
 
@@ -22,7 +24,10 @@ describe('ScheduleFirer', () => {
   quietLogs();
   const clock = new FakeClock(new Date('2026-04-01T12:01:00Z'));
   async function unit() {
-    const u = await createUnit(ScheduleFirer, [{ provide: Clock, useValue: clock }]);
+    const u = await createUnit(ScheduleFirer, [
+      { provide: Clock, useValue: clock },
+      PASS_THROUGH_LOG_CONTEXT,
+    ]);
     const events = u.mock(EventEmitter);
     events.recordAndBroadcast.mockResolvedValue(undefined);
     return {
@@ -62,6 +67,20 @@ describe('ScheduleFirer', () => {
         nextRunAt: new Date('2026-04-01T12:05:00Z'),
       }),
     );
+  });
+
+  it('runs the whole fire under its message id, so its log lines carry it', async () => {
+    const logs = { run: jest.fn((_id: string | undefined, work: () => unknown) => work()) };
+    const u = await createUnit(ScheduleFirer, [
+      { provide: Clock, useValue: clock },
+      { provide: LogContext, useValue: logs },
+    ]);
+    u.mock(A2AProxyService).proxy.mockResolvedValue(reply('done'));
+    u.mock(EventEmitter).recordAndBroadcast.mockResolvedValue(undefined);
+    expect(await u.sut.fire(schedule)).toBe('ok');
+    const sent = u.mock(A2AProxyService).proxy.mock.calls[0][0].body;
+    expect(logs.run).toHaveBeenCalledWith(messageIdOf(sent), expect.any(Function));
+    expect(logs.run.mock.calls[0][0]).toMatch(/^cron-abcdef12-/);
   });
 
   it('a proxy that throws is a recorded error, and the slot is not lost', async () => {

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { A2AProxyService } from '../../a2a/proxy/a2a-proxy.service';
+import { messageIdOf } from '../../a2a/proxy/envelope';
 import { ProxyResult } from '../../a2a/proxy/proxy-result';
 import { Clock } from '../../common/clock/clock';
+import { LogContext } from '../../common/observability/log-context';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { nextRunOrNull } from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
@@ -36,10 +38,20 @@ export class ScheduleFirer {
     private readonly runs: DueSchedulesRepository,
     private readonly events: EventEmitter,
     private readonly clock: Clock,
+    private readonly logs: LogContext,
   ) {}
 
-  async fire(schedule: DueSchedule): Promise<RunStatus> {
-    const outcome = await this.send(schedule);
+  /** Every log line of the fire, the proxied call's included, carries its message id. */
+  fire(schedule: DueSchedule): Promise<RunStatus> {
+    const message = cronMessage(schedule.id, schedule.prompt);
+    return this.logs.run(messageIdOf(message), () => this.fireMessage(schedule, message));
+  }
+
+  private async fireMessage(
+    schedule: DueSchedule,
+    message: Record<string, unknown>,
+  ): Promise<RunStatus> {
+    const outcome = await this.send(schedule, message);
     const at = this.clock.now();
     let status: RunStatus = outcome.status;
     let error = outcome.error;
@@ -78,13 +90,16 @@ export class ScheduleFirer {
    * Through the proxy core as the canvas would send it (caller `""`: no hierarchy check, the
    * reply broadcast as `A2A_RESPONSE`, the normal activity row), bounded by the fire timeout.
    */
-  private async send(schedule: DueSchedule): Promise<FireOutcome> {
+  private async send(
+    schedule: DueSchedule,
+    message: Record<string, unknown>,
+  ): Promise<FireOutcome> {
     let result: ProxyResult;
     try {
       result = await this.proxy.proxy({
         targetId: schedule.workspaceId,
         callerId: '',
-        body: cronMessage(schedule.id, schedule.prompt),
+        body: message,
         logFailures: true,
         timeoutMs: FIRE_TIMEOUT_MS,
         enqueueWhenBusy: true,

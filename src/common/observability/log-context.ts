@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+// nestjs-pino keeps each request's child logger in this AsyncLocalStorage; every `Logger` call
+// made while it is set (in the request, or in promises the request started) writes through it.
+import { storage, Store } from 'nestjs-pino/storage';
+import type { Logger } from 'pino';
+import { HTTP_LOGGER, HttpLogger } from './http-logger';
+
+/**
+ * The request id carried by log lines. Work a request starts and awaits nothing of (a detached
+ * promise) keeps the request's id by itself; work handed over to a loop (a provision the
+ * reconciler runs, a restart) loses it, so the hand-over records `currentRequestId()` and the
+ * loop runs the work under `run(id, …)`. Background work no request started (a schedule's
+ * fire) gets an id of its own the same way.
+ */
+@Injectable()
+export class LogContext {
+  private readonly root: Logger;
+
+  constructor(@Inject(HTTP_LOGGER) http: HttpLogger) {
+    this.root = http.logger;
+  }
+
+  /** The id of the request this code runs for, if any. */
+  currentRequestId(): string | undefined {
+    const reqId: unknown = storage.getStore()?.logger.bindings().reqId;
+    return typeof reqId === 'string' ? reqId : undefined;
+  }
+
+  /**
+   * Runs `work` with every log line it writes tagged `reqId: requestId`; with no id, untagged —
+   * never with the id of whatever request happened to be running when the work was started.
+   */
+  run<T>(requestId: string | undefined, work: () => T): T {
+    if (!requestId) return storage.exit(work);
+    return storage.run(new Store(this.root.child({ reqId: requestId })), work);
+  }
+}
