@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { A2AMetrics } from './a2a-metrics';
 import { ActivityModule } from '../activity/activity.module';
 import { SsrfModule } from '../common/ssrf/ssrf.module';
 import { RegistryModule } from '../registry/registry.module';
@@ -31,6 +32,7 @@ import { QueueDrainer } from './queue/queue-drainer';
   controllers: [A2AProxyController, AdminQueueController, DelegationController],
   providers: [
     A2AProxyService,
+    A2AMetrics,
     ProxySideEffects,
     BusyTarget,
     ReplyStreams,

@@ -95,6 +95,7 @@ export class Database implements Queryable {
       ['statement'],
     );
     this.executor = new Executor(this.pool, this.counter);
+    registerPoolGauges(metrics, this.pool);
   }
 
   query<R extends QueryResultRow = QueryResultRow>(
@@ -135,6 +136,31 @@ export class Database implements Queryable {
   connect(): Promise<PoolClient> {
     return this.pool.connect();
   }
+}
+
+/** The pool's state, read when `/metrics` is scraped. */
+function registerPoolGauges(metrics: MetricsRegistry, pool: Pool): void {
+  metrics.gauge(
+    'molecule_db_pool_connections',
+    'Connections of the database pool, by state (in_use: checked out; idle: open, unused).',
+    ['state'],
+    (gauge) => {
+      gauge.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+      gauge.set({ state: 'idle' }, pool.idleCount);
+    },
+  );
+  metrics.gauge(
+    'molecule_db_pool_waiting_clients',
+    'Queries and transactions waiting for a free pool connection.',
+    [],
+    (gauge) => gauge.set(pool.waitingCount),
+  );
+  metrics.gauge(
+    'molecule_db_pool_max_connections',
+    'Size limit of the database pool.',
+    [],
+    (gauge) => gauge.set(pool.options.max ?? 0),
+  );
 }
 
 /** PostgreSQL error codes the repositories react to. */

@@ -14,10 +14,20 @@ export interface EventEnvelope {
 export interface BusEvent {
   readonly envelope: EventEnvelope;
   readonly json: string;
+  /** When it was emitted (epoch ms; another replica's clock when relayed), for fan-out latency. */
+  readonly emittedAt: number;
+  /** Emitted on another replica and relayed through PostgreSQL. */
+  readonly relayed: boolean;
 }
 
 export function busEvent(envelope: EventEnvelope): BusEvent {
-  return { envelope, json: JSON.stringify(envelope) };
+  return { envelope, json: JSON.stringify(envelope), emittedAt: Date.now(), relayed: false };
+}
+
+/** An event another replica emitted, as its NOTIFY carried it. */
+export function relayedEvent(json: string): BusEvent {
+  const envelope = JSON.parse(json) as EventEnvelope;
+  return { envelope, json, emittedAt: Date.parse(envelope.timestamp), relayed: true };
 }
 
 export function buildEnvelope(

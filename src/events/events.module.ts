@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Broadcaster } from './broadcaster';
 import { EventBus } from './event-bus';
 import { EventEmitter } from './event-emitter.port';
+import { EventMetrics } from './event-metrics';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { PgEventRelay } from './pg-event-relay';
@@ -16,6 +17,7 @@ import { WsPlainHttpController } from './ws/ws-plain-http.controller';
   controllers: [EventsController, SseController, WsPlainHttpController],
   providers: [
     EventBus,
+    EventMetrics,
     EventsRepository,
     PgEventRelay,
     Broadcaster,

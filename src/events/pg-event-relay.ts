@@ -6,7 +6,7 @@ import { LoopNames } from '../common/loops/loop-names';
 import { LockKeys } from '../common/loops/lock-keys';
 import { AppConfig } from '../config/app-config';
 import { Database, sql } from '../database/database.service';
-import { BusEvent, busEvent, EventEnvelope } from './event-envelope';
+import { BusEvent, relayedEvent } from './event-envelope';
 import { EventBus } from './event-bus';
 import { EventsRepository } from './events.repository';
 
@@ -144,7 +144,7 @@ export class PgEventRelay implements OnModuleInit, OnApplicationShutdown {
     this.inbound = this.inbound.then(async () => {
       try {
         const json = body.startsWith('#') ? await this.events.readSpill(body.slice(1)) : body;
-        if (json !== undefined) this.bus.deliver(busEvent(JSON.parse(json) as EventEnvelope));
+        if (json !== undefined) this.bus.deliver(relayedEvent(json));
       } catch (err) {
         this.logger.error({ err }, 'could not deliver a relayed event');
       }

@@ -7,6 +7,7 @@ import { DiscoveryController } from './discovery/discovery.controller';
 import { DiscoveryRepository } from './discovery/discovery.repository';
 import { DiscoveryService } from './discovery/discovery.service';
 import { HeartbeatHooks } from './heartbeat/heartbeat-hooks';
+import { HeartbeatMetrics } from './heartbeat/heartbeat-metrics';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { RuntimeOverrides } from './heartbeat/runtime-overrides';
 import { LivenessRepository } from './liveness/liveness.repository';
@@ -30,6 +31,7 @@ import { RegistryRepository } from './registry.repository';
     RegistrationService,
     HeartbeatService,
     HeartbeatHooks,
+    HeartbeatMetrics,
     RuntimeOverrides,
     AncestryRepository,
     WorkspaceAccess,

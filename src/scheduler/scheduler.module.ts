@@ -3,6 +3,7 @@ import { A2AModule } from '../a2a/a2a.module';
 import { RegistryModule } from '../registry/registry.module';
 import { CronLoop } from './firing/cron-loop';
 import { DueSchedulesRepository } from './firing/due-schedules.repository';
+import { FireMetrics } from './firing/fire-metrics';
 import { PhantomBusySweep } from './firing/phantom-busy-sweep';
 import { ScheduleFirer } from './firing/schedule-firer';
 import { ScheduleHealthController } from './schedules/schedule-health.controller';
@@ -24,6 +25,7 @@ import { SchedulesService } from './schedules/schedules.service';
     ScheduleHealthService,
     DueSchedulesRepository,
     ScheduleFirer,
+    FireMetrics,
     CronLoop,
     PhantomBusySweep,
   ],

@@ -17,6 +17,7 @@ import { AgentTransport, RequestConstructionError } from './agent-transport';
 import { BusyTarget } from './busy-target';
 import { DeadAgentCheck } from './dead-agent-check';
 import { jsonResult, ProxyResult } from './proxy-result';
+import { A2AMetrics } from '../a2a-metrics';
 import { ProxySideEffects } from './proxy-side-effects';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
 import { UrlVerdicts } from '../../common/ssrf/url-verdicts';
@@ -94,6 +95,19 @@ describe('A2AProxyService', () => {
     unit.mock(UrlVerdicts).check.mockResolvedValue({ ok: true });
     expect(json(await proxy({ body: '{nope' }))).toEqual({ error: 'invalid JSON' });
     expect(unit.mock(AgentTransport).post).not.toHaveBeenCalled();
+  });
+
+  it('times and counts every call by its outcome, a throwing one as failed', async () => {
+    await proxy();
+    unit.mock(WorkspaceAccess).canCommunicate.mockResolvedValue(false);
+    await proxy({ callerId: PEER });
+    unit.mock(UrlVerdicts).check.mockRejectedValue(new Error('resolver down'));
+    await expect(proxy()).rejects.toThrow('resolver down');
+    expect(unit.mock(A2AMetrics).proxied.mock.calls).toEqual([
+      ['delivered', expect.any(Number)],
+      ['rejected', expect.any(Number)],
+      ['failed', expect.any(Number)],
+    ]);
   });
 
   it('reaches the agent at the URL the platform rewrites the stored one to', async () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { Clock } from '../../common/clock/clock';
 import { statusText } from '../../common/http/status-text';
 import { AppConfig } from '../../config/app-config';
@@ -14,7 +15,8 @@ import { DeadAgentCheck } from './dead-agent-check';
 import { Dispatch, ProxyRequest } from './dispatch';
 import { DispatchDeadline } from './dispatch-deadline';
 import { normalizeEnvelope } from './envelope';
-import { errorResult, jsonResult, ProxyResult } from './proxy-result';
+import { A2AMetrics } from '../a2a-metrics';
+import { errorResult, jsonResult, ProxyOutcome, ProxyResult } from './proxy-result';
 import { ProxySideEffects } from './proxy-side-effects';
 import { ProxyTarget, ProxyTargetRepository } from './proxy-target.repository';
 import { ReplyStreams } from './reply-streams';
@@ -54,9 +56,22 @@ export class A2AProxyService {
     private readonly streams: ReplyStreams,
     private readonly effects: ProxySideEffects,
     private readonly urls: WorkspaceUrlRewrite,
+    private readonly metrics: A2AMetrics,
   ) {}
 
   async proxy(req: ProxyRequest): Promise<ProxyResult> {
+    const startedMs = performance.now();
+    let outcome: ProxyOutcome = 'failed';
+    try {
+      const result = await this.dispatch(req);
+      outcome = result.outcome;
+      return result;
+    } finally {
+      this.metrics.proxied(outcome, (performance.now() - startedMs) / 1000);
+    }
+  }
+
+  private async dispatch(req: ProxyRequest): Promise<ProxyResult> {
     const { targetId, callerId } = req;
     if (
       isPeerCaller(callerId, targetId) &&

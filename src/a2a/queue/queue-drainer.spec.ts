@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { createUnit, quietLogs } from '../../../test/support/unit';
+import { A2AMetrics } from '../a2a-metrics';
 import { DelegationStitch } from '../delegation/delegation-stitch';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
 import { jsonResult, ProxyResult } from '../proxy/proxy-result';
@@ -69,7 +70,13 @@ describe('QueueDrainer.drainOne', () => {
     const proxy = unit.mock(A2AProxyService);
     proxy.proxy.mockResolvedValue(result);
     const outcome = await unit.sut.drainOne('ws');
-    return { outcome, queue, proxy, stitch: unit.mock(DelegationStitch) };
+    return {
+      outcome,
+      queue,
+      proxy,
+      stitch: unit.mock(DelegationStitch),
+      metrics: unit.mock(A2AMetrics),
+    };
   }
 
   it('dispatches as the stored caller, without logging each failed try', async () => {
@@ -97,9 +104,22 @@ describe('QueueDrainer.drainOne', () => {
     expect(stitch.afterDelivery).not.toHaveBeenCalled();
   });
 
+  it('counts each dispatch by how it ended; an empty queue counts nothing', async () => {
+    const { metrics } = await drainWith(jsonResult(200, { result: {} }, 'delivered'));
+    expect(metrics.drained.mock.calls).toEqual([['delivered']]);
+
+    const unit = await createUnit(QueueDrainer);
+    unit.mock(A2AQueueRepository).claim.mockResolvedValue(undefined);
+    expect(await unit.sut.drainOne('ws')).toBe('empty');
+    expect(unit.mock(A2AMetrics).drained).not.toHaveBeenCalled();
+  });
+
   it('counts a relayed 3xx as a failed delivery, like the delegation worker does', async () => {
-    const { outcome, queue } = await drainWith(jsonResult(302, { error: 'Found' }, 'delivered'));
+    const { outcome, queue, metrics } = await drainWith(
+      jsonResult(302, { error: 'Found' }, 'delivered'),
+    );
     expect(outcome).toBe('requeued');
+    expect(metrics.drained.mock.calls).toEqual([['requeued']]);
     expect(queue.complete).not.toHaveBeenCalled();
     expect(queue.fail).toHaveBeenCalledWith('q-1', 'Found', 5);
   });

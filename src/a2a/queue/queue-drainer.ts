@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { statusText } from '../../common/http/status-text';
+import { BackgroundWork } from '../../common/shutdown/background-work';
+import { A2AMetrics } from '../a2a-metrics';
 import { BackgroundLoops } from '../../common/loops/background-loops';
 import { LoopNames } from '../../common/loops/loop-names';
 import { HeartbeatHooks, HeartbeatSignal } from '../../registry/heartbeat/heartbeat-hooks';
@@ -29,10 +31,12 @@ export class QueueDrainer implements OnModuleInit {
     private readonly hooks: HeartbeatHooks,
     private readonly stitch: DelegationStitch,
     private readonly loops: BackgroundLoops,
+    private readonly metrics: A2AMetrics,
+    private readonly work: BackgroundWork,
   ) {}
 
   onModuleInit(): void {
-    this.hooks.on((signal) => this.onHeartbeat(signal));
+    this.hooks.on((signal) => this.work.track(this.onHeartbeat(signal)));
     this.loops.start({
       name: LoopNames.a2aQueueExpiry,
       intervalMs: 5 * 60 * 1000,
@@ -59,7 +63,9 @@ export class QueueDrainer implements OnModuleInit {
       timeoutMs: DRAIN_CEILING_SECONDS * 1000,
       enqueueWhenBusy: false,
     });
-    return this.settle(workspaceId, item, result);
+    const outcome = await this.settle(workspaceId, item, result);
+    this.metrics.drained(outcome);
+    return outcome;
   }
 
   private async settle(

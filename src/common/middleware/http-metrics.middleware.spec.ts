@@ -76,4 +76,38 @@ describe('httpMetricsMiddleware (under Nest routing)', () => {
       'molecule_http_request_duration_seconds_total{method="POST",path="unmatched",status="404"} 0.25',
     ]);
   });
+
+  it('puts each request in its latency bucket, by the same labels', async () => {
+    const before = await series('molecule_http_request_duration_seconds');
+    const count = (lines: string[], suffix: string) =>
+      Number(
+        lines
+          .find((l) =>
+            l.startsWith(
+              `molecule_http_request_duration_seconds${suffix}{method="GET",path="/things/:id",status="200"`,
+            ),
+          )
+          ?.split(' ')
+          .pop() ?? 0,
+      );
+    await (await fetch(`${url}/things/7`)).text();
+    const after = await series('molecule_http_request_duration_seconds');
+
+    expect(count(after, '_count') - count(before, '_count')).toBe(1);
+    expect(count(after, '_sum') - count(before, '_sum')).toBeCloseTo(0.25);
+    // 0.25 s lands in the 0.25 bucket and every one above it, not in the 0.1 bucket.
+    const bucket = (lines: string[], le: string) =>
+      Number(
+        lines
+          .find(
+            (l) =>
+              l.startsWith('molecule_http_request_duration_seconds_bucket{') &&
+              l.includes(`le="${le}",method="GET",path="/things/:id",status="200"`),
+          )
+          ?.split(' ')
+          .pop() ?? 0,
+      );
+    expect(bucket(after, '0.25') - bucket(before, '0.25')).toBe(1);
+    expect(bucket(after, '0.1') - bucket(before, '0.1')).toBe(0);
+  });
 });

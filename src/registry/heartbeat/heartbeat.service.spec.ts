@@ -4,6 +4,7 @@ import { EventEmitter } from '../../events/event-emitter.port';
 import { apiFailure, createUnit, quietLogs, UnitUnderTest } from '../../../test/support/unit';
 import { RegistryRepository } from '../registry.repository';
 import { HeartbeatHooks } from './heartbeat-hooks';
+import { HeartbeatMetrics } from './heartbeat-metrics';
 import { HeartbeatService, MONTHLY_SPEND_CAP } from './heartbeat.service';
 import { RuntimeOverrides } from './runtime-overrides';
 
@@ -125,6 +126,12 @@ describe('HeartbeatService', () => {
       'TASK_UPDATED',
       'WORKSPACE_HEARTBEAT',
     ]);
+    expect(unit.mock(HeartbeatMetrics).count.mock.calls).toEqual([['unknown']]);
+  });
+
+  it('counts an accepted heartbeat once', async () => {
+    await unit.sut.heartbeat({ workspace_id: WS, uptime_seconds: 5 }, 'Bearer t');
+    expect(unit.mock(HeartbeatMetrics).count.mock.calls).toEqual([['accepted']]);
   });
 
   it.each([
@@ -137,6 +144,7 @@ describe('HeartbeatService', () => {
       { error },
     ]);
     expect(unit.mock(EventEmitter).broadcastOnly).not.toHaveBeenCalled();
+    expect(unit.mock(HeartbeatMetrics).count.mock.calls).toEqual([['unauthorized']]);
   });
 
   it('fails closed with 500 failed to update when the statement fails (nothing written)', async () => {
@@ -145,5 +153,6 @@ describe('HeartbeatService', () => {
       500,
       { error: 'failed to update' },
     ]);
+    expect(unit.mock(HeartbeatMetrics).count.mock.calls).toEqual([['error']]);
   });
 });

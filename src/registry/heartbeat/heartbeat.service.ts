@@ -7,6 +7,7 @@ import { EventEmitter } from '../../events/event-emitter.port';
 import { HeartbeatDto } from '../dto/heartbeat.dto';
 import { HeartbeatOutcome, HeartbeatResult, RegistryRepository } from '../registry.repository';
 import { HeartbeatHooks } from './heartbeat-hooks';
+import { HeartbeatMetrics } from './heartbeat-metrics';
 import { RuntimeOverrides } from './runtime-overrides';
 import { statusTransition } from './status-rules';
 
@@ -27,6 +28,7 @@ export class HeartbeatService {
     private readonly overrides: RuntimeOverrides,
     private readonly hooks: HeartbeatHooks,
     private readonly events: EventEmitter,
+    private readonly metrics: HeartbeatMetrics,
   ) {}
 
   async heartbeat(dto: HeartbeatDto, authorization: string | undefined): Promise<{ status: 'ok' }> {
@@ -59,11 +61,15 @@ export class HeartbeatService {
     } catch (err) {
       // Nothing was written and nobody was authenticated: the gate fails closed.
       this.logger.error({ err, workspaceId: id }, 'heartbeat write failed');
+      this.metrics.count('error');
       throw internalError('failed to update');
     }
-    if (outcome.gate === 'missing') throw unauthorized('missing workspace auth token');
-    if (outcome.gate === 'invalid') throw unauthorized('invalid workspace auth token');
+    if (outcome.gate === 'missing' || outcome.gate === 'invalid') {
+      this.metrics.count('unauthorized');
+      throw unauthorized(`${outcome.gate} workspace auth token`);
+    }
     const result = outcome.result;
+    this.metrics.count(result ? 'accepted' : 'unknown');
 
     // Declarations count in this very heartbeat (the reference applied them one beat late).
     this.overrides.applyHeartbeat(id, dto.runtime_metadata);

@@ -8,6 +8,7 @@ const row = (fields: Partial<DueRow> = {}): DueRow => ({
   cronExpr: '*/5 * * * *',
   timezone: 'UTC',
   prompt: 'p',
+  dueAt: new Date('2026-04-01T12:00:00.000Z'),
   deferredSince: null,
   activeTasks: 0,
   maxConcurrentTasks: 1,

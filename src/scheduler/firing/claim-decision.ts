@@ -3,6 +3,8 @@ import { DueSchedule } from './run-record';
 
 /** A due schedule as the claim reads it, with its workspace's load. */
 export interface DueRow extends DueSchedule {
+  /** The `next_run_at` the row was claimed at. */
+  readonly dueAt: Date;
   /** Since when the fire has been waiting for capacity (null: not waiting). */
   readonly deferredSince: Date | null;
   readonly activeTasks: number;

@@ -5,6 +5,7 @@ import { createUnit } from '../../../test/support/unit';
 import { ClaimDecision, DueRow } from './claim-decision';
 import { CLAIM_BATCH, CronLoop, MAX_CONCURRENT_FIRES } from './cron-loop';
 import { DueSchedulesRepository } from './due-schedules.repository';
+import { FireMetrics } from './fire-metrics';
 import { ScheduleFirer } from './schedule-firer';
 
 const row = (i: number, nativeScheduler = false): DueRow => ({
@@ -14,6 +15,7 @@ const row = (i: number, nativeScheduler = false): DueRow => ({
   cronExpr: '* * * * *',
   timezone: 'UTC',
   prompt: 'p',
+  dueAt: new Date('2026-04-01T11:59:57Z'),
   deferredSince: null,
   activeTasks: 0,
   maxConcurrentTasks: 1,
@@ -35,6 +37,7 @@ describe('CronLoop.tick', () => {
       loop: u.sut,
       repo,
       firer: u.mock(ScheduleFirer),
+      metrics: u.mock(FireMetrics),
     };
   }
 
@@ -57,6 +60,16 @@ describe('CronLoop.tick', () => {
     // Each tick line reports the fires that ended since the previous one: all 200, once.
     const next = await loop.tick();
     expect((summary.finished.ok ?? 0) + (next.finished.ok ?? 0)).toBe(200);
+  });
+
+  it('counts each recorded run by status and how late each fire was claimed', async () => {
+    const { loop, firer, metrics } = await unit([row(1), row(2)]);
+    firer.fire.mockResolvedValueOnce('ok').mockResolvedValueOnce('queued');
+    await loop.tick();
+    await loop.whenIdle();
+    expect(metrics.recorded.mock.calls).toEqual([['ok'], ['queued']]);
+    // Due at 11:59:57, claimed at 12:00:00.
+    expect(metrics.claimedLate.mock.calls).toEqual([[3], [3]]);
   });
 
   it('does not fire schedules of workspaces whose runtime schedules natively', async () => {

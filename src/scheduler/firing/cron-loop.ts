@@ -5,6 +5,7 @@ import { LoopNames } from '../../common/loops/loop-names';
 import { AppConfig } from '../../config/app-config';
 import { ClaimDecision, decideClaim, nextRunOrNull } from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
+import { FireMetrics } from './fire-metrics';
 import { RunStatus } from './fire-outcome';
 import { FireSlots } from './fire-slots';
 import { FIRE_TIMEOUT_MS, ScheduleFirer } from './schedule-firer';
@@ -50,6 +51,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly due: DueSchedulesRepository,
     private readonly firer: ScheduleFirer,
     private readonly clock: Clock,
+    private readonly metrics: FireMetrics,
   ) {
     this.definition = {
       name: LoopNames.scheduler,
@@ -117,6 +119,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     switch (claim.kind) {
       case 'fire':
         summary.fired++;
+        this.metrics.claimedLate((this.clock.now().getTime() - claim.row.dueAt.getTime()) / 1000);
         this.slots.run(() => this.firer.fire(claim.row).then((status) => this.count(status)));
         return;
       case 'skip':
@@ -133,6 +136,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private count(status: RunStatus): void {
+    this.metrics.recorded(status);
     this.finished[status] = (this.finished[status] ?? 0) + 1;
   }
 

@@ -6,7 +6,14 @@ import { RunRecord } from './run-record';
 
 type DueDbRow = Pick<
   WorkspaceScheduleEntity,
-  'id' | 'workspace_id' | 'name' | 'cron_expr' | 'timezone' | 'prompt' | 'deferred_since'
+  | 'id'
+  | 'workspace_id'
+  | 'name'
+  | 'cron_expr'
+  | 'timezone'
+  | 'prompt'
+  | 'deferred_since'
+  | 'next_run_at'
 > &
   Pick<WorkspaceEntity, 'max_concurrent_tasks' | 'native_scheduler'> & {
     /** COALESCEd to 0. */
@@ -21,7 +28,7 @@ type DueDbRow = Pick<
 const CLAIM_DUE = sql(
   'scheduler.claim_due',
   `SELECT s.id, s.workspace_id, s.name, s.cron_expr, s.timezone, s.prompt, s.deferred_since,
-          COALESCE(w.active_tasks, 0) AS active_tasks,
+          s.next_run_at, COALESCE(w.active_tasks, 0) AS active_tasks,
           COALESCE(w.max_concurrent_tasks, 1) AS max_concurrent_tasks, w.native_scheduler
      FROM workspace_schedules s
      JOIN workspaces w ON w.id = s.workspace_id
@@ -167,6 +174,7 @@ function dueRow(row: DueDbRow): DueRow {
     cronExpr: row.cron_expr,
     timezone: row.timezone,
     prompt: row.prompt,
+    dueAt: row.next_run_at!,
     deferredSince: row.deferred_since,
     activeTasks: row.active_tasks,
     maxConcurrentTasks: row.max_concurrent_tasks,

@@ -1,0 +1,71 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { MetricsRegistry } from '../../common/metrics/metrics-registry';
+import { WORKSPACE_STATUSES } from '../../database/entities';
+import { FleetCounts, FleetRepository } from './fleet.repository';
+
+/** A scrape waits this long for the counts; past it the gauges keep their previous values. */
+export const FLEET_COUNTS_TIMEOUT_MS = 2_000;
+const QUEUE_STATES = ['queued', 'dispatched'] as const;
+
+/**
+ * Gauges of the whole fleet, counted in PostgreSQL when `/metrics` is scraped (one statement
+ * per scrape, nothing on any request path). Every replica reports the same fleet: aggregate
+ * them with `max`, not `sum`. A failed or slow count leaves the last values in place.
+ */
+@Injectable()
+export class FleetGauges implements OnModuleInit {
+  private readonly logger = new Logger(FleetGauges.name);
+  /** One count shared by both gauges of a scrape. */
+  private pending: Promise<FleetCounts | undefined> | undefined;
+
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    private readonly fleet: FleetRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.gauge(
+      'molecule_workspaces',
+      'Workspaces by status (the whole fleet, counted at scrape time).',
+      ['status'],
+      async (gauge) => {
+        const counts = await this.counts();
+        if (!counts) return;
+        for (const status of WORKSPACE_STATUSES)
+          gauge.set({ status }, counts.workspaces.get(status) ?? 0);
+      },
+    );
+    this.metrics.gauge(
+      'molecule_a2a_queue_depth',
+      'A2A messages in the busy queue: queued (waiting for capacity) or dispatched (being delivered).',
+      ['status'],
+      async (gauge) => {
+        const counts = await this.counts();
+        if (!counts) return;
+        for (const status of QUEUE_STATES) gauge.set({ status }, counts.queue.get(status) ?? 0);
+      },
+    );
+  }
+
+  private counts(): Promise<FleetCounts | undefined> {
+    this.pending ??= this.countOnce().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async countOnce(): Promise<FleetCounts | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), FLEET_COUNTS_TIMEOUT_MS);
+    });
+    try {
+      const counts = await Promise.race([this.fleet.counts(), timeout]);
+      if (!counts) this.logger.warn('fleet counts timed out; gauges keep their last values');
+      return counts;
+    } catch (err) {
+      this.logger.warn({ err: String(err) }, 'fleet counts failed; gauges keep their last values');
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
