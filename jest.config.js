@@ -12,9 +12,13 @@ const swc = [
 ];
 
 const common = {
-  // The A2A SDK's CommonJS build loads `jose`, which ships only as ESM: transpile it too.
-  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': ['@swc/jest', {}] },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // ESM-only packages (the A2A SDK's `jose`, `@nestjs/terminus`) are transpiled for jest too;
+  // Node itself loads them with require(esm).
+  transform: {
+    '^.+\\.ts$': swc,
+    '/node_modules/(jose|@nestjs/terminus)/.+\\.js$': ['@swc/jest', {}],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs/terminus)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };

@@ -90,4 +90,6 @@ export abstract class CPProvisioner {
   /** `true` on transport or decode errors, as the Docker adapter (spec 04 §3.5). */
   abstract isRunning(workspaceId: string): Promise<boolean>;
   abstract getConsoleOutput(workspaceId: string): Promise<string>;
+  /** Whether the control plane answers HTTP right now (any status: it is up, if unhappy). */
+  abstract ping(): Promise<boolean>;
 }

@@ -173,6 +173,8 @@ export class FakeControlPlane extends CPProvisioner {
   readonly calls: string[] = [];
   readonly instances = new Map<string, { running: boolean; spec: WorkspaceStartSpec }>();
   consoleOutput = '';
+  /** What `ping()` answers. */
+  reachable = true;
   private readonly interceptors = new Map<string, Interceptor>();
 
   intercept(method: keyof CPProvisioner, fn: Interceptor): void {
@@ -198,6 +200,11 @@ export class FakeControlPlane extends CPProvisioner {
   async getConsoleOutput(workspaceId: string): Promise<string> {
     await this.enter('getConsoleOutput', workspaceId);
     return this.consoleOutput;
+  }
+
+  async ping(): Promise<boolean> {
+    await this.enter('ping', '');
+    return this.reachable;
   }
 
   private async enter(method: keyof CPProvisioner, workspaceId: string): Promise<void> {

@@ -18,6 +18,7 @@ const API_PREFIXES = [
   '/workspaces',
   '/registry',
   '/health',
+  '/ready',
   '/admin',
   '/metrics',
   '/settings',

@@ -4,7 +4,13 @@ import { AppConfig } from '../../config/app-config';
 import { isSameOriginCanvas } from '../auth/canvas-origin';
 
 /** Exact paths (not prefixes) that serve every caller: probes and the workspace runtime. */
-const OPEN_PATHS = new Set(['/health', '/metrics', '/registry/register', '/registry/heartbeat']);
+const OPEN_PATHS = new Set([
+  '/health',
+  '/ready',
+  '/metrics',
+  '/registry/register',
+  '/registry/heartbeat',
+]);
 
 /**
  * SaaS multi-tenancy: with MOLECULE_ORG_ID set, a request must prove it is meant for this org.

@@ -313,4 +313,13 @@ describe('HttpCPProvisioner', () => {
       await expect(adapter().getConsoleOutput(id)).rejects.toThrow(/^cp provisioner: console: /);
     });
   });
+
+  describe('ping', () => {
+    it('is true when the control plane answers at all (a 404 included), false when it does not', async () => {
+      expect(await adapter().ping()).toBe(true);
+      expect(cp.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /']);
+      await cp.close();
+      expect(await adapter().ping()).toBe(false);
+    });
+  });
 });

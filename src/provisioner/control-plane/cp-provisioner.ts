@@ -17,6 +17,8 @@ export interface ControlPlaneOptions extends ControlPlaneSettings {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const ANSWER_LIMIT = 64 * 1024;
 const CONSOLE_LIMIT = 256 * 1024;
+/** A readiness probe waits this long for the control plane. */
+const PING_TIMEOUT_MS = 3_000;
 
 interface Answer {
   readonly status: number;
@@ -149,6 +151,19 @@ export class HttpCPProvisioner extends CPProvisioner {
       throw new Error(`cp provisioner: console decode: ${describe(err)}`);
     }
     return typeof output === 'string' ? output : '';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const res = await request(`${this.options.baseUrl}/`, {
+        method: 'GET',
+        signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+      });
+      await res.body.dump();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** `/cp/workspaces/` routes: the provision shared secret. */
