@@ -8,6 +8,7 @@ import { CryptoModule } from './common/crypto/crypto.module';
 import { HooksModule } from './common/hooks/hooks.module';
 import { LoopsModule } from './common/loops/loops.module';
 import { ObservabilityModule } from './common/observability/observability.module';
+import { ShutdownModule } from './common/shutdown/shutdown.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -40,6 +41,7 @@ export class AppModule {
         // layer 0
         ConfigModule.forRoot(config),
         ObservabilityModule,
+        ShutdownModule,
         ClockModule,
         DatabaseModule,
         LoopsModule,

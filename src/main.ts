@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const server = await startServer(process.env);
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      process.stderr.write(`received ${signal}, already shutting down\n`);
+      return;
+    }
     stopping = true;
     process.stderr.write(`received ${signal}, shutting down\n`);
     server

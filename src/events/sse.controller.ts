@@ -11,9 +11,11 @@ import {
 import type { Request, Response } from 'express';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
 import { internalError, notFound } from '../common/http/api-error';
+import { ShutdownSignal } from '../common/shutdown/shutdown-signal';
 import { WorkspaceIdPipe } from '../common/http/uuid';
 import { BusEvent } from './event-envelope';
 import { EventBus } from './event-bus';
+import { EventMetrics } from './event-metrics';
 import { EventsRepository } from './events.repository';
 
 /** Frames written while the socket is not draining; beyond this a slow reader loses events. */
@@ -33,7 +35,12 @@ export class SseController implements BeforeApplicationShutdown {
   constructor(
     private readonly bus: EventBus,
     private readonly events: EventsRepository,
-  ) {}
+    private readonly metrics: EventMetrics,
+    shutdown: ShutdownSignal,
+  ) {
+    // Streams never end by themselves: a draining server lets them go at once.
+    shutdown.signal.addEventListener('abort', () => this.endAll(), { once: true });
+  }
 
   @Get('stream')
   async stream(
@@ -62,6 +69,7 @@ export class SseController implements BeforeApplicationShutdown {
     res.on('drain', () => (backlog = 0));
     const unsubscribe = this.bus.subscribeWorkspace(id, (event: BusEvent) => {
       if (backlog >= MAX_BACKLOG) {
+        this.metrics.droppedFor('sse');
         this.logger.warn(
           { workspaceId: id, event: event.envelope.event },
           'SSE subscriber backlog full; event dropped',
@@ -76,13 +84,19 @@ export class SseController implements BeforeApplicationShutdown {
       if (!res.write(`data: ${JSON.stringify(frame)}\n\n`)) backlog++;
     });
     this.open.add(res);
+    this.metrics.streamOpened();
     req.on('close', () => {
       unsubscribe();
       this.open.delete(res);
+      this.metrics.streamClosed();
     });
   }
 
   beforeApplicationShutdown(): void {
+    this.endAll();
+  }
+
+  private endAll(): void {
     for (const res of this.open) res.end();
   }
 }

@@ -27,9 +27,9 @@ export interface TestApp {
  * built by a factory (e.g. `CONFIGURED_COMPUTE`).
  */
 export type ProviderOverride =
-  | { readonly provide: Type<unknown> | Abstract<unknown>; readonly useValue: unknown }
+  | { readonly provide: Type<unknown> | Abstract<unknown> | symbol; readonly useValue: unknown }
   | {
-      readonly provide: Type<unknown> | Abstract<unknown>;
+      readonly provide: Type<unknown> | Abstract<unknown> | symbol;
       readonly useFactory: (...args: never[]) => unknown;
       readonly inject?: (Type<unknown> | Abstract<unknown>)[];
     };
@@ -71,6 +71,8 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Every test request comes from 127.0.0.1; suites that test the limiter set their own.
     RATE_LIMIT: '1000000',
+    // Closing a test app waits this long at most for detached work a test left hanging.
+    SHUTDOWN_GRACE_SECONDS: '2',
     PLATFORM_URL: `http://127.0.0.1:${port}`,
     ...QUIET_SWEEPS,
     ...env,

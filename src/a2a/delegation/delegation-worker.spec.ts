@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { FakeClock } from '../../../test/support/fake-clock';
+import { BackgroundWork } from '../../common/shutdown/background-work';
+import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
+import { loadConfig } from '../../config/load-config';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
 import { errorResult, jsonResult, ProxyResult } from '../proxy/proxy-result';
 import { DelegationEvents } from './delegation-events';
@@ -23,6 +26,7 @@ describe('DelegationWorker', () => {
   const rows = { setStatus: jest.fn(), insertResult: jest.fn() };
   const events = { status: jest.fn(), completed: jest.fn(), failed: jest.fn() };
   let clock: FakeClock;
+  let work: BackgroundWork;
   let worker: DelegationWorker;
   let logError: jest.SpyInstance;
   beforeEach(() => {
@@ -32,11 +36,13 @@ describe('DelegationWorker', () => {
     rows.setStatus.mockResolvedValue('tgt');
     rows.insertResult.mockResolvedValue(undefined);
     clock = new FakeClock();
+    work = new BackgroundWork(loadConfig({}).config, new ShutdownSignal());
     worker = new DelegationWorker(
       proxy as unknown as A2AProxyService,
       rows as unknown as DelegationRepository,
       events as unknown as DelegationEvents,
       clock,
+      work,
     );
   });
 
@@ -178,7 +184,9 @@ describe('DelegationWorker', () => {
   it('start() runs detached and swallows a crash', async () => {
     events.status.mockRejectedValue(new Error('broken emitter'));
     expect(() => worker.start(job)).not.toThrow();
+    expect(work.inFlight).toBe(1);
     await flush();
+    expect(work.inFlight).toBe(0);
     expect(proxy.proxy).not.toHaveBeenCalled();
     expect(logError).toHaveBeenCalledWith(
       expect.objectContaining({ delegationId: 'd-1' }),

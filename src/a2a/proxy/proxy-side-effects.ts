@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ActivityLogger } from '../../activity/activity-logger';
 import { TokenUsageReports } from '../../common/hooks/token-usage-reports';
+import { BackgroundWork } from '../../common/shutdown/background-work';
 import { EventEmitter } from '../../events/event-emitter.port';
 import { isSystemCaller } from './caller';
 import { Dispatch } from './dispatch';
@@ -23,6 +24,7 @@ export class ProxySideEffects {
     private readonly events: EventEmitter,
     private readonly targets: ProxyTargetRepository,
     private readonly usage: TokenUsageReports,
+    private readonly work: BackgroundWork,
   ) {}
 
   /** The agent answered (any status); `bytes` is its reply, when there is one to keep. */
@@ -50,35 +52,39 @@ export class ProxySideEffects {
 
   private logDelivery(d: Dispatch, status: number, reply: unknown, durationMs: number): void {
     const { req } = d;
-    void this.activity.log({
-      workspaceId: req.targetId,
-      activityType: 'a2a_receive',
-      sourceId: req.callerId || null,
-      targetId: req.targetId,
-      method: d.method,
-      summary: `${d.method} → ${d.target.name || req.targetId}`,
-      requestBody: d.request,
-      responseBody: reply,
-      toolTrace: toolTraceOf(reply),
-      durationMs,
-      status: status >= 400 ? 'error' : 'ok',
-    });
+    void this.work.track(
+      this.activity.log({
+        workspaceId: req.targetId,
+        activityType: 'a2a_receive',
+        sourceId: req.callerId || null,
+        targetId: req.targetId,
+        method: d.method,
+        summary: `${d.method} → ${d.target.name || req.targetId}`,
+        requestBody: d.request,
+        responseBody: reply,
+        toolTrace: toolTraceOf(reply),
+        durationMs,
+        status: status >= 400 ? 'error' : 'ok',
+      }),
+    );
   }
 
   /** The message did not get through; `detail` says why (it is the agent owner's log). */
   failed(d: Dispatch, detail: string, durationMs: number): void {
     if (!d.req.logFailures) return;
-    void this.activity.log({
-      workspaceId: d.req.targetId,
-      activityType: 'a2a_receive',
-      sourceId: d.req.callerId || null,
-      targetId: d.req.targetId,
-      method: d.method,
-      summary: `A2A request to ${d.target.name || d.req.targetId} failed: ${detail}`,
-      requestBody: d.request,
-      durationMs,
-      status: 'error',
-      errorDetail: detail,
-    });
+    void this.work.track(
+      this.activity.log({
+        workspaceId: d.req.targetId,
+        activityType: 'a2a_receive',
+        sourceId: d.req.callerId || null,
+        targetId: d.req.targetId,
+        method: d.method,
+        summary: `A2A request to ${d.target.name || d.req.targetId} failed: ${detail}`,
+        requestBody: d.request,
+        durationMs,
+        status: 'error',
+        errorDetail: detail,
+      }),
+    );
   }
 }

@@ -6,17 +6,20 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import type { Gauge } from 'prom-client';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { MetricsRegistry } from '../../common/metrics/metrics-registry';
-import { websocketConnectionsGauge } from '../../common/middleware/websocket-connections.gauge';
+import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
 import { BusEvent } from '../event-envelope';
 import { EventBus, Unsubscribe } from '../event-bus';
+import { EventMetrics } from '../event-metrics';
 import { SubscriberAccess } from './subscriber-access';
 import { WsHandshake } from './ws-handshake';
 
 /** Per-client send backlog; beyond it events are dropped for that client, never blocking others. */
 const MAX_BACKLOG = 256;
+/** At shutdown, clients get this long to complete the close handshake before being dropped. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+/** "Going away": the canvas reconnects, to another replica behind the load balancer. */
+const GOING_AWAY = 1001;
 const IDENTITY = Symbol('molecule.ws.workspaceId');
 
 interface Subscriber {
@@ -43,7 +46,6 @@ export class EventsGateway
 {
   private readonly logger = new Logger(EventsGateway.name);
   private readonly subscribers = new Map<WebSocket, Subscriber>();
-  private readonly connections: Gauge;
   private unsubscribe: Unsubscribe | undefined;
   private pending: BusEvent[] = [];
   /** Agent deliveries wait on an access query; chaining keeps them in event order. */
@@ -53,13 +55,13 @@ export class EventsGateway
     private readonly bus: EventBus,
     private readonly handshake: WsHandshake,
     private readonly access: SubscriberAccess,
-    metrics: MetricsRegistry,
-  ) {
-    this.connections = websocketConnectionsGauge(metrics);
-  }
+    private readonly metrics: EventMetrics,
+    private readonly shutdown: ShutdownSignal,
+  ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribeAll((event) => this.enqueue(event));
+    this.shutdown.signal.addEventListener('abort', () => this.letClientsGo(), { once: true });
   }
 
   onModuleDestroy(): void {
@@ -96,11 +98,20 @@ export class EventsGateway
 
   handleConnection(socket: WebSocket, req: VerifiedRequest): void {
     this.subscribers.set(socket, { socket, workspaceId: req[IDENTITY], backlog: 0 });
-    this.connections.inc();
+    this.metrics.socketOpened();
   }
 
   handleDisconnect(socket: WebSocket): void {
-    if (this.subscribers.delete(socket)) this.connections.dec();
+    if (this.subscribers.delete(socket)) this.metrics.socketClosed();
+  }
+
+  /** Upgraded sockets are not the HTTP server's to drain: they are closed here, then dropped. */
+  private letClientsGo(): void {
+    const sockets = [...this.subscribers.keys()];
+    for (const socket of sockets) socket.close(GOING_AWAY, 'server shutting down');
+    setTimeout(() => {
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+    }, CLOSE_HANDSHAKE_MS).unref();
   }
 
   /**
@@ -115,7 +126,10 @@ export class EventsGateway
   private flush(): void {
     const events = this.pending;
     this.pending = [];
-    for (const event of events) this.deliver(event);
+    for (const event of events) {
+      this.deliver(event);
+      this.metrics.delivered(event);
+    }
   }
 
   private deliver(event: BusEvent): void {
@@ -145,6 +159,7 @@ export class EventsGateway
   private send(subscriber: Subscriber, event: BusEvent): void {
     if (subscriber.socket.readyState !== subscriber.socket.OPEN) return;
     if (subscriber.backlog >= MAX_BACKLOG) {
+      this.metrics.droppedFor('websocket');
       this.logger.warn(
         { event: event.envelope.event },
         'websocket client backlog full; event dropped for it',
