@@ -1,12 +1,12 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
-import * as path from 'node:path';
 import { createApp } from './app.factory';
 import { drainHttpServer } from './common/shutdown/http-drain';
 import { ShutdownSignal } from './common/shutdown/shutdown-signal';
 import { AppConfig } from './config/app-config';
 import { loadConfig } from './config/load-config';
 import { EmbeddedPostgresServer } from './database/embedded-postgres';
+import { embeddedDataDir, resolveDatabase } from './database/resolve-database';
 
 export interface RunningServer {
   readonly app: INestApplication;
@@ -22,18 +22,7 @@ export interface RunningServer {
 export async function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const { config: loaded, warnings } = loadConfig(env);
   const logger = new Logger('Server');
-
-  let embedded: EmbeddedPostgresServer | undefined;
-  let config = loaded;
-  if (!loaded.databaseUrl) {
-    embedded = new EmbeddedPostgresServer({
-      dataDir: path.join(loaded.dataDir, 'postgres'),
-      port: loaded.embeddedPostgresPort,
-      onLog: (line) => logger.debug(line),
-    });
-    const databaseUrl = await embedded.start();
-    config = new AppConfig({ ...loaded, databaseUrl });
-  }
+  const { config, embedded } = await resolveDatabase(loaded, (line) => logger.debug(line));
 
   let app: INestApplication;
   try {
@@ -53,7 +42,7 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer
   new Logger('Server').log(
     {
       port: config.port,
-      database: embedded ? `embedded (${path.join(config.dataDir, 'postgres')})` : 'DATABASE_URL',
+      database: embedded ? `embedded (${embeddedDataDir(config)})` : 'DATABASE_URL',
     },
     'platform server listening',
   );
