@@ -2,6 +2,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { createApp } from './app.factory';
 import { drainHttpServer } from './common/shutdown/http-drain';
+import { settlesWithin } from './common/shutdown/settles-within';
 import { ShutdownSignal } from './common/shutdown/shutdown-signal';
 import { AppConfig } from './config/app-config';
 import { loadConfig } from './config/load-config';
@@ -83,15 +84,3 @@ async function shutDown(
 
 /** How long past the shutdown deadline the application's own hooks may still take. */
 const CLOSE_MARGIN_MS = 15_000;
-
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

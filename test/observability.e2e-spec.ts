@@ -5,10 +5,13 @@ import {
   HTTP_LOGGER,
 } from '../src/common/observability/http-logger';
 import { AppConfig } from '../src/config/app-config';
+import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { CronLoop } from '../src/scheduler/firing/cron-loop';
 import { useTestAgents } from './support/agents';
 import { eventually } from './support/eventually';
+import { FakeDocker } from './support/fake-compute';
 import { insertSchedule, insertToken, insertWorkspace } from './support/factories';
+import { settled } from './support/lifecycle';
 import { seriesValue } from './support/metrics-text';
 import { useTestApp } from './support/test-app';
 import { useTestDatabase } from './support/test-database';
@@ -31,11 +34,18 @@ const ENV = {
   MOLECULE_ENV: 'development',
   LOG_LEVEL: 'debug',
   SCHEDULER_POLL_INTERVAL_MS: '3600000',
+  // Cycles run only when a request asks; workspaces are reached on loopback as they are.
+  RECONCILE_SCAN_INTERVAL_SECONDS: '3600',
+  // One cycle at a time: a second provision waits for the first one's slot.
+  RECONCILE_CONCURRENCY: '1',
+  WORKSPACE_NETWORK: 'host',
 };
 
 describe('operators: logs and metrics', () => {
   const db = useTestDatabase();
+  const docker = new FakeDocker();
   const app = useTestApp(db, ENV, [
+    { provide: ComputeBackends, useValue: new ComputeBackends(docker, null) },
     {
       provide: HTTP_LOGGER,
       inject: [AppConfig],
@@ -76,6 +86,45 @@ describe('operators: logs and metrics', () => {
       expect(
         logged.find((l) => l.msg === 'request completed' && l.req?.id === 'obs-delegation-1'),
       ).toMatchObject({ req: { method: 'POST' }, res: { statusCode: 202 } });
+    });
+
+    it('carries each request id into the provision it asked for, queued ones included', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      docker.intercept('start', () => held);
+      const create = (name: string, requestId: string) =>
+        app.http.post(
+          '/workspaces',
+          { name, runtime: 'langgraph' },
+          { headers: { 'X-Request-Id': requestId } },
+        );
+      try {
+        const first = await create('Traced one', 'obs-provision-1');
+        await eventually(
+          async () => docker.calls.find((c) => c === `start ${first.body.id}`),
+          'the first provision to reach the engine',
+        );
+        // Waits for the only slot; it starts when the first cycle ends, from that cycle.
+        const second = await create('Traced two', 'obs-provision-2');
+        release();
+        const cycleOf = (id: string) =>
+          eventually(
+            async () => logged.find((l) => l.msg === 'reconcile cycle' && l.workspaceId === id),
+            `the cycle of ${id} to be logged`,
+          );
+        expect(await cycleOf(first.body.id)).toMatchObject({
+          reqId: 'obs-provision-1',
+          desired: 'running',
+          outcome: 'done',
+        });
+        expect(await cycleOf(second.body.id)).toMatchObject({
+          reqId: 'obs-provision-2',
+          outcome: 'done',
+        });
+      } finally {
+        docker.clearInterceptors();
+        release();
+      }
     });
 
     it('gives each schedule fire its message id as request id', async () => {
@@ -152,6 +201,30 @@ describe('operators: logs and metrics', () => {
       canvas.close();
     });
 
+    it('counts and times provisions, the failed ones apart', async () => {
+      const before = await metrics();
+      const ok = await app.http.post('/workspaces', { name: 'Counted', runtime: 'langgraph' });
+      await settled(db, ok.body.id);
+      docker.intercept('start', () => {
+        throw new Error('engine refused');
+      });
+      try {
+        const failing = await app.http.post('/workspaces', { name: 'Fails', runtime: 'langgraph' });
+        await settled(db, failing.body.id);
+      } finally {
+        docker.clearInterceptors();
+      }
+      const after = await metrics();
+      const moved = (name: string, labels: Record<string, string>) =>
+        seriesValue(after, name, labels) - seriesValue(before, name, labels);
+      const done = { action: 'provision', outcome: 'done' };
+      const failed = { action: 'provision', outcome: 'failed' };
+      expect(moved('molecule_reconcile_cycles_total', done)).toBe(1);
+      expect(moved('molecule_reconcile_cycles_total', failed)).toBe(1);
+      expect(moved('molecule_reconcile_cycle_duration_seconds_count', done)).toBe(1);
+      expect(moved('molecule_reconcile_cycle_duration_seconds_count', failed)).toBe(1);
+    });
+
     it('counts the fleet and the pool when scraped', async () => {
       await insertWorkspace(db, { status: 'paused' });
       const ws = await insertWorkspace(db, { status: 'hibernated' });
@@ -166,7 +239,8 @@ describe('operators: logs and metrics', () => {
       const text = await metrics();
       for (const { status, n } of byStatus)
         expect(seriesValue(text, 'molecule_workspaces', { status })).toBe(n);
-      expect(text).toMatch(/^molecule_workspaces\{status="failed"\} 0$/m);
+      // Statuses no workspace has are reported as 0, not left out.
+      expect(text).toMatch(/^molecule_workspaces\{status="awaiting_agent"\} 0$/m);
       expect(seriesValue(text, 'molecule_a2a_queue_depth', { status: 'queued' })).toBe(2);
       expect(seriesValue(text, 'molecule_db_pool_max_connections')).toBe(25);
       const open =

@@ -9,6 +9,7 @@ import { DesiredStateRepository } from './lifecycle/desired-state.repository';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { ReconcileActions } from './lifecycle/reconcile-actions';
 import { ReconcileRepository } from './lifecycle/reconcile.repository';
+import { ReconcileMetrics } from './lifecycle/reconcile-metrics';
 import { Reconciler } from './lifecycle/reconciler';
 import { WorkspaceLifecycleService } from './lifecycle/workspace-lifecycle.service';
 import { ConfigSources } from './provisioning/config-source';
@@ -41,6 +42,7 @@ import { WorkspacesService } from './workspaces.service';
     WorkspaceTeardown,
     // lifecycle
     Reconciler,
+    ReconcileMetrics,
     ReconcileRepository,
     ReconcileActions,
     ProvisionAction,

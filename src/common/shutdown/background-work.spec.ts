@@ -75,6 +75,33 @@ describe('BackgroundWork', () => {
   });
 });
 
+describe('ShutdownSignal.waitFor', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('waits until the shutdown deadline once it began, the fallback before', async () => {
+    const never = new Promise(() => undefined);
+    const shutdown = new ShutdownSignal();
+    const before = shutdown.waitFor(never, 1_000);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await before).toBe(false);
+
+    shutdown.begin(Date.now() + 5_000);
+    let answer: boolean | undefined;
+    void shutdown.waitFor(never, 1_000).then((a) => (answer = a));
+    await jest.advanceTimersByTimeAsync(4_999);
+    expect(answer).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(answer).toBe(false);
+  });
+
+  it('says the work finished, failed work included', async () => {
+    const shutdown = new ShutdownSignal();
+    expect(await shutdown.waitFor(Promise.resolve(), 1_000)).toBe(true);
+    expect(await shutdown.waitFor(Promise.reject(new Error('x')), 1_000)).toBe(true);
+  });
+});
+
 describe('ShutdownSignal', () => {
   it('aborts once, keeping the first deadline', () => {
     const shutdown = new ShutdownSignal();

@@ -32,24 +32,16 @@ export class BackgroundWork implements BeforeApplicationShutdown {
   /** Waits for tracked work (including work it starts meanwhile) until the shutdown deadline. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.pending.size === 0) return;
-    const deadlineAt = this.shutdown.deadlineAt ?? Date.now() + this.config.shutdownGraceMs;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineAt - Date.now()));
-    });
-    try {
-      while (this.pending.size > 0) {
-        const waiting = this.pending.size;
-        if (
-          (await Promise.race([Promise.allSettled([...this.pending]), deadline])) === 'deadline'
-        ) {
-          this.logger.warn({ unfinished: this.pending.size }, 'shutdown deadline: work cut off');
-          return;
-        }
-        this.logger.log({ finished: waiting }, 'background work finished before shutdown');
-      }
-    } finally {
-      clearTimeout(timer);
+    const waiting = this.pending.size;
+    if (await this.shutdown.waitFor(this.allSettled(), this.config.shutdownGraceMs)) {
+      this.logger.log({ finished: waiting }, 'background work finished before shutdown');
+    } else {
+      this.logger.warn({ unfinished: this.pending.size }, 'shutdown deadline: work cut off');
     }
+  }
+
+  /** Until nothing is tracked, work started by tracked work included. */
+  private async allSettled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { settlesWithin } from './settles-within';
 
 /**
  * The start of a graceful shutdown, for what must react before the application's own
@@ -29,5 +30,14 @@ export class ShutdownSignal {
     if (this.draining) return;
     this.deadline = deadlineAt;
     this.controller.abort(new Error('server shutting down'));
+  }
+
+  /**
+   * Waits for `work` until the shutdown deadline — or for `fallbackMs` when the application is
+   * closed without a graceful shutdown having begun (tests) — and says whether it finished.
+   */
+  waitFor(work: Promise<unknown>, fallbackMs: number): Promise<boolean> {
+    const ms = this.deadline === undefined ? fallbackMs : this.deadline - Date.now();
+    return settlesWithin(work, ms);
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@
 import { Clock } from '../../common/clock/clock';
 import { BackgroundLoops, LoopDefinition } from '../../common/loops/background-loops';
 import { LoopNames } from '../../common/loops/loop-names';
+import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
 import { AppConfig } from '../../config/app-config';
 import { ClaimDecision, decideClaim, nextRunOrNull } from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
@@ -16,7 +17,7 @@ export const MAX_CONCURRENT_FIRES = 64;
 export const CLAIM_BATCH = 64;
 /** A fire claimed longer ago than this lost its replica: its row may be claimed again. */
 const ORPHANED_FIRE_MS = FIRE_TIMEOUT_MS + 60_000;
-/** How long shutdown waits for fires in flight to record their outcome. */
+/** Without a graceful shutdown (an app closed directly), how long fires in flight get. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface TickSummary extends Record<string, unknown> {
@@ -52,6 +53,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly firer: ScheduleFirer,
     private readonly clock: Clock,
     private readonly metrics: FireMetrics,
+    private readonly shutdown: ShutdownSignal,
   ) {
     this.definition = {
       name: LoopNames.scheduler,
@@ -65,14 +67,10 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     return this.loops.start(this.definition);
   }
 
+  /** Fires in flight record their outcome, until the shutdown deadline. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.slots.whenIdle(),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
-    ]);
-    clearTimeout(timer);
+    await this.shutdown.waitFor(this.slots.whenIdle(), SHUTDOWN_GRACE_MS);
   }
 
   /** One tick now (tests; production ticks come from BackgroundLoops). */

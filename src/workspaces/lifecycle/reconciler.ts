@@ -5,21 +5,28 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Clock, TimerHandle } from '../../common/clock/clock';
 import { BackgroundLoops } from '../../common/loops/background-loops';
 import { LoopNames } from '../../common/loops/loop-names';
+import { LogContext } from '../../common/observability/log-context';
+import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
 import { AppConfig } from '../../config/app-config';
 import { ComputeBackends } from '../../provisioner/compute-backends';
 import { ClaimLeases } from './claim-leases';
 import { ClaimLost, CycleContext, ReconcileFailure } from './reconcile-action';
 import { ReconcileActions } from './reconcile-actions';
+import { CycleResult, ReconcileMetrics } from './reconcile-metrics';
 import { ReconcileRepository, ReconcileRow } from './reconcile.repository';
 
 /** Failed attempts are retried after 5 s, doubling up to 5 minutes (or at once on a new request). */
 export const RETRY_BACKOFF = { baseSeconds: 5, maxSeconds: 300 } as const;
 /** How often a caller waiting on an outcome re-reads it (other replicas' cycles). */
 const OUTCOME_POLL_MS = 250;
-/** On shutdown, cycles in flight get this long to finish; their claims lapse otherwise. */
+/**
+ * On shutdown, cycles in flight get until the shutdown deadline (this long when the app is
+ * closed without a graceful shutdown) to finish; their claims lapse otherwise.
+ */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export type Outcome = 'done' | 'failed';
@@ -49,8 +56,11 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   readonly owner = randomUUID();
   /** Workspaces with a cycle loop (or its claim attempt) on this replica: at most one each. */
   private readonly active = new Set<string>();
-  /** Nudged workspaces waiting for a free slot, in arrival order. */
-  private readonly queue = new Set<string>();
+  /**
+   * Nudged workspaces waiting for a free slot, in arrival order, with the request that asked
+   * (its id tags the cycles' log lines).
+   */
+  private readonly queue = new Map<string, string | undefined>();
   private readonly leases: ClaimLeases;
   private readonly finishedListeners = new Set<(id: string) => void>();
   private readonly drives = new Set<Promise<void>>();
@@ -63,6 +73,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly repository: ReconcileRepository,
     private readonly actions: ReconcileActions,
     private readonly loops: BackgroundLoops,
+    private readonly metrics: ReconcileMetrics,
+    private readonly logs: LogContext,
+    private readonly shutdown: ShutdownSignal,
   ) {
     this.leases = new ClaimLeases(repository, clock, this.owner, config.reconcileLeaseMs);
   }
@@ -79,21 +92,14 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping = true;
     this.queue.clear();
     if (this.drives.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.drives]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.shutdown.waitFor(Promise.allSettled([...this.drives]), SHUTDOWN_GRACE_MS);
   }
 
   /** Asks for the workspaces to be reconciled now; cheap and safe to call for any id. */
   nudge(ids: Iterable<string>): void {
     if (this.stopping) return;
-    for (const id of ids) if (!this.active.has(id)) this.queue.add(id);
+    const requestId = this.logs.currentRequestId();
+    for (const id of ids) if (!this.active.has(id)) this.queue.set(id, requestId);
     this.pump();
   }
 
@@ -170,12 +176,13 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private pump(): void {
-    for (const id of this.queue) {
+    for (const [id, requestId] of this.queue) {
       if (this.active.size >= this.config.reconcileConcurrency) return;
       this.queue.delete(id);
       if (this.active.has(id)) continue;
       this.active.add(id);
-      const drive = this.claimAndDrive(id);
+      // Under the id of the request that asked — never of whichever cycle ended just now.
+      const drive = this.logs.run(requestId, () => this.claimAndDrive(id));
       this.drives.add(drive);
       void drive.finally(() => {
         this.drives.delete(drive);
@@ -229,12 +236,21 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async runCycle(row: ReconcileRow, cycle: CycleContext): Promise<void> {
     const action = this.actions.for(row.desired_state);
+    const startedMs = performance.now();
+    let result: CycleResult = 'failed';
     try {
       const outcome = await action.run(row, cycle);
-      if (outcome === 'superseded') return;
+      if (outcome === 'superseded') {
+        result = 'superseded';
+        return;
+      }
       await this.repository.recordObserved(row.id, this.owner, outcome, row.desired_generation);
+      result = outcome === row.desired_state ? 'done' : 'failed';
     } catch (err) {
-      if (err instanceof ClaimLost) throw err;
+      if (err instanceof ClaimLost) {
+        result = 'superseded';
+        throw err;
+      }
       const reason = err instanceof ReconcileFailure ? err.reason : 'reconcile cycle failed';
       if (!(err instanceof ReconcileFailure)) {
         // A bug or an outage: logged with its stack, and retried after the backoff.
@@ -249,6 +265,19 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
         reason,
         row.desired_generation,
         RETRY_BACKOFF,
+      );
+    } finally {
+      const durationMs = performance.now() - startedMs;
+      this.metrics.cycle(row.desired_state, result, durationMs / 1000);
+      this.logger.log(
+        {
+          workspaceId: row.id,
+          desired: row.desired_state,
+          generation: row.desired_generation,
+          outcome: result,
+          durationMs: Math.round(durationMs),
+        },
+        'reconcile cycle',
       );
     }
   }
