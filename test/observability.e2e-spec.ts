@@ -7,6 +7,7 @@ import {
 import { AppConfig } from '../src/config/app-config';
 import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { CronLoop } from '../src/scheduler/firing/cron-loop';
+import { ProvisionTimeoutSweep } from '../src/sweeper/provision-timeout/provision-timeout-sweep';
 import { useTestAgents } from './support/agents';
 import { eventually } from './support/eventually';
 import { FakeDocker } from './support/fake-compute';
@@ -223,6 +224,32 @@ describe('operators: logs and metrics', () => {
       expect(moved('molecule_reconcile_cycles_total', failed)).toBe(1);
       expect(moved('molecule_reconcile_cycle_duration_seconds_count', done)).toBe(1);
       expect(moved('molecule_reconcile_cycle_duration_seconds_count', failed)).toBe(1);
+    });
+
+    it('counts each sweep pass, its duration and what it did', async () => {
+      const stuck = await insertWorkspace(db, { status: 'provisioning' });
+      await db.query(`UPDATE workspaces SET updated_at = now() - interval '1 day' WHERE id = $1`, [
+        stuck,
+      ]);
+      const before = await metrics();
+      const outcome = await app.get(ProvisionTimeoutSweep).runPass();
+      expect(outcome).toEqual({ status: 'done', summary: { timedOut: 1 } });
+      const after = await metrics();
+      const loop = { loop: 'provision-timeout-sweep' };
+      const moved = (name: string, labels: Record<string, string>) =>
+        seriesValue(after, name, labels) - seriesValue(before, name, labels);
+      expect(moved('molecule_background_passes_total', { ...loop, outcome: 'done' })).toBe(1);
+      expect(moved('molecule_background_pass_duration_seconds_count', loop)).toBe(1);
+      expect(
+        moved('molecule_sweep_actions_total', {
+          sweep: 'provision-timeout-sweep',
+          action: 'timed_out',
+        }),
+      ).toBe(1);
+      // Every sweep's actions are on the page from its start, moved or not.
+      expect(after).toMatch(
+        /^molecule_sweep_actions_total\{sweep="liveness-monitor",action="offline"\} \d+$/m,
+      );
     });
 
     it('counts the fleet and the pool when scraped', async () => {

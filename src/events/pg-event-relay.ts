@@ -52,6 +52,7 @@ export class PgEventRelay implements OnModuleInit, OnApplicationShutdown {
       name: LoopNames.eventSpillPrune,
       intervalMs: 60_000,
       lockKey: LockKeys.eventSpillPrune,
+      actions: ['pruned'],
       tick: async () => {
         const pruned = await this.events.pruneSpill(SPILL_RETENTION_SECONDS);
         return pruned > 0 ? { pruned } : undefined;

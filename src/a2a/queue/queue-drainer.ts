@@ -40,6 +40,7 @@ export class QueueDrainer implements OnModuleInit {
     this.loops.start({
       name: LoopNames.a2aQueueExpiry,
       intervalMs: 5 * 60 * 1000,
+      actions: ['expired'],
       tick: async () => {
         const expired = await this.queue.expire();
         return expired > 0 ? { expired } : undefined;

@@ -22,6 +22,7 @@ export class ActivityRetention implements OnApplicationBootstrap {
       name: LoopNames.activityRetention,
       intervalMs: this.config.activityCleanupIntervalMs,
       lockKey: LockKeys.activityRetention,
+      actions: ['purged'],
       tick: async () => {
         const purged = await this.purge();
         return purged > 0 ? { purged } : undefined;

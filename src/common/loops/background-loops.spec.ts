@@ -6,6 +6,7 @@ import { FakeClock } from '../../../test/support/fake-clock';
 import { Database } from '../../database/database.service';
 import { MAX_TIMER_DELAY_MS } from '../clock/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
+import { ShutdownSignal } from '../shutdown/shutdown-signal';
 import { BackgroundLoops, LoopDefinition, LoopPass } from './background-loops';
 import { LoopLiveness } from './loop-liveness';
 
@@ -14,8 +15,16 @@ function setup() {
   const db = mock<Database>();
   const liveness = mock<LoopLiveness>();
   const metrics = new MetricsRegistry();
-  const loops = new BackgroundLoops(new SchedulerRegistry(), db, clock, liveness, metrics);
-  return { clock, db, liveness, metrics, loops };
+  const shutdown = new ShutdownSignal();
+  const loops = new BackgroundLoops(
+    new SchedulerRegistry(),
+    db,
+    clock,
+    liveness,
+    metrics,
+    shutdown,
+  );
+  return { clock, db, liveness, metrics, loops, shutdown };
 }
 
 /** A pooled connection whose `pg_try_advisory_lock` answers `locked`. */
@@ -110,6 +119,54 @@ describe('BackgroundLoops', () => {
       const tick = jest.fn().mockResolvedValue({ n: 1 });
       expect(await loops.runOnce({ name: 'plain', intervalMs: 1000, tick })).toBeUndefined();
       expect(tick).toHaveBeenCalledTimes(1);
+    });
+
+    it('times the passes that ran, and counts the actions a sweep declares', async () => {
+      const { loops, metrics } = setup();
+      const loop: LoopDefinition = {
+        name: 'reaper',
+        intervalMs: 1000,
+        actions: ['timedOut', 'reset', 'missing'],
+        tick: async () => ({
+          timedOut: 2,
+          reset: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+          seen: 9,
+        }),
+      };
+      await loops.tryPass(loop);
+      await loops.tryPass(loop);
+      const text = await metrics.registry.metrics();
+      const value = (series: string) =>
+        Number(
+          text
+            .split('\n')
+            .find((l) => l.startsWith(`${series} `))
+            ?.split(' ')[1],
+        );
+      expect(value('molecule_background_pass_duration_seconds_count{loop="reaper"}')).toBe(2);
+      expect(value('molecule_sweep_actions_total{sweep="reaper",action="timed_out"}')).toBe(4);
+      expect(value('molecule_sweep_actions_total{sweep="reaper",action="reset"}')).toBe(6);
+      // Declared but absent: no series until the loop is started (then 0), never a count.
+      expect(text).not.toContain('action="missing"');
+      expect(text).not.toContain('action="seen"');
+    });
+
+    it('shows a started sweep’s actions at 0 before it acted', async () => {
+      jest.useFakeTimers();
+      try {
+        const { loops, metrics } = setup();
+        await loops.start({
+          name: 'quiet',
+          intervalMs: 60_000,
+          actions: ['purged'],
+          tick: jest.fn(),
+        });
+        expect(await metrics.registry.metrics()).toContain(
+          'molecule_sweep_actions_total{sweep="quiet",action="purged"} 0',
+        );
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('logs an empty pass at debug level only', async () => {

@@ -1,11 +1,12 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { performance } from 'node:perf_hooks';
-import { Counter } from 'prom-client';
 import { Database } from '../../database/database.service';
 import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
+import { ShutdownSignal } from '../shutdown/shutdown-signal';
 import { LoopLiveness } from './loop-liveness';
+import { LoopMetrics } from './loop-metrics';
 
 /** What a pass is handed. */
 export interface LoopPass {
@@ -40,6 +41,11 @@ export interface LoopDefinition {
    * fresh during the first interval.
    */
   readonly startup?: LoopWork;
+  /**
+   * For sweeps: the fields of a pass's summary that count what it did (numbers, or lists
+   * counted by length), added to `molecule_sweep_actions_total{sweep,action}`.
+   */
+  readonly actions?: readonly string[];
 }
 
 /** How one pass ended (what `tryPass` resolves to; tests and the two-replica checks read it). */
@@ -48,7 +54,10 @@ export type LoopOutcome =
   | { readonly status: 'skipped'; readonly reason: 'stopped' | 'overlap' | 'locked' }
   | { readonly status: 'failed'; readonly error: unknown };
 
-/** How long shutdown waits for passes in flight to notice their aborted signal. */
+/**
+ * How long shutdown waits for passes in flight to notice their aborted signal, when the app is
+ * closed without a graceful shutdown (which sets its own deadline).
+ */
 export const SHUTDOWN_DRAIN_MS = 10_000;
 
 interface InFlight {
@@ -68,7 +77,7 @@ interface InFlight {
 export class BackgroundLoops implements BeforeApplicationShutdown {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly startups: Promise<unknown>[] = [];
-  private readonly passes: Counter<'loop' | 'outcome'>;
+  private readonly metrics: LoopMetrics;
   private stopped = false;
 
   constructor(
@@ -77,12 +86,9 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly liveness: LoopLiveness,
     metrics: MetricsRegistry,
+    private readonly shutdown: ShutdownSignal,
   ) {
-    this.passes = metrics.counter(
-      'molecule_background_passes_total',
-      'Background loop passes, by loop and outcome (done, skipped, failed)',
-      ['loop', 'outcome'],
-    );
+    this.metrics = new LoopMetrics(metrics);
   }
 
   /**
@@ -95,6 +101,7 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
     const timer = setInterval(() => void this.runOnce(loop), intervalMs);
     timer.unref();
     this.scheduler.addInterval(loop.name, timer);
+    this.metrics.declare(loop.name, loop.actions ?? []);
     if (!loop.startup) return Promise.resolve();
     const startup = this.begin(loop, loop.startup, 'start-up').then(() => undefined);
     this.startups.push(startup);
@@ -127,13 +134,7 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
     const passes = [...this.inFlight.values()];
     if (passes.length === 0) return;
     for (const { controller } of passes) controller.abort(new Error('server shutting down'));
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS);
-      timer.unref();
-    });
-    await Promise.race([Promise.allSettled(passes.map((p) => p.done)), bound]);
-    clearTimeout(timer);
+    await this.shutdown.waitFor(Promise.allSettled(passes.map((p) => p.done)), SHUTDOWN_DRAIN_MS);
   }
 
   /** A pass or the start-up work: never two at once per loop (nor after shutdown). */
@@ -161,7 +162,8 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
   ): Promise<LoopOutcome> {
     const logger = new Logger(loop.name);
     const startedAt = performance.now();
-    const durationMs = () => Math.round(performance.now() - startedAt);
+    const elapsedMs = () => performance.now() - startedAt;
+    const durationMs = () => Math.round(elapsedMs());
     const deadline =
       loop.deadlineMs === undefined
         ? undefined
@@ -180,15 +182,16 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
         logger.debug(`${what} skipped: another replica holds the lock`);
         return this.skipped(loop, 'locked');
       }
-      this.passes.inc({ loop: loop.name, outcome: 'done' });
+      this.metrics.pass(loop.name, 'done', elapsedMs() / 1000);
       if (ran.summary) {
+        if (loop.actions) this.metrics.acted(loop.name, loop.actions, ran.summary);
         logger.log({ ...ran.summary, durationMs: durationMs() }, `${what} done`);
         return { status: 'done', summary: ran.summary };
       }
       logger.debug({ durationMs: durationMs() }, `${what} done: nothing to do`);
       return { status: 'done' };
     } catch (err) {
-      this.passes.inc({ loop: loop.name, outcome: 'failed' });
+      this.metrics.pass(loop.name, 'failed', elapsedMs() / 1000);
       logger.error({ err, durationMs: durationMs() }, `${what} failed; will retry next interval`);
       return { status: 'failed', error: err };
     } finally {
@@ -197,7 +200,7 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
   }
 
   private skipped(loop: LoopDefinition, reason: 'stopped' | 'overlap' | 'locked'): LoopOutcome {
-    this.passes.inc({ loop: loop.name, outcome: 'skipped' });
+    this.metrics.pass(loop.name, 'skipped');
     return { status: 'skipped', reason };
   }
 

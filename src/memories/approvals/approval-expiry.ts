@@ -22,6 +22,7 @@ export class ApprovalExpiry implements OnApplicationBootstrap {
       name: 'approval-expiry',
       intervalMs: APPROVAL_EXPIRY_INTERVAL_MS,
       lockKey: LockKeys.approvalExpiry,
+      actions: ['expired'],
       tick: async () => {
         const expired = await this.approvals.expireDue();
         return expired > 0 ? { expired } : undefined;

@@ -51,6 +51,7 @@ export class ImageDigestWatcher implements OnApplicationBootstrap {
       name: LoopNames.imageWatcher,
       intervalMs: config.imageWatchIntervalMs,
       lockKey: LockKeys.imageWatcher,
+      actions: ['refreshed', 'refreshFailed'],
       // The first tick right away: it seeds what is new since the last run.
       startup: () => this.tick(),
       tick: () => this.tick(),

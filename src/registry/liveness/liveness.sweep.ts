@@ -37,6 +37,7 @@ export class LivenessSweep implements OnApplicationBootstrap {
       name: LoopNames.livenessMonitor,
       intervalMs: this.config.livenessSweepIntervalMs,
       lockKey: LockKeys.livenessSweep,
+      actions: ['offline'],
       tick: () => this.sweep(),
     });
   }

@@ -27,6 +27,7 @@ export class PhantomBusySweep implements OnApplicationBootstrap {
       name: LoopNames.phantomBusySweep,
       intervalMs: PHANTOM_SWEEP_INTERVAL_MS,
       lockKey: LockKeys.phantomBusySweep,
+      actions: ['reset'],
       tick: () => this.sweep(),
     });
   }

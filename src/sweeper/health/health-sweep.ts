@@ -51,6 +51,7 @@ export class HealthSweep implements OnApplicationBootstrap {
       name: LoopNames.healthSweep,
       intervalMs: config.healthSweepIntervalMs,
       lockKey: LockKeys.healthSweep,
+      actions: ['restarted'],
       tick: (pass) => this.sweep(pass?.signal),
     };
   }

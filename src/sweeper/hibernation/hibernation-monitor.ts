@@ -29,6 +29,7 @@ export class HibernationMonitor implements OnApplicationBootstrap {
       name: LoopNames.hibernationMonitor,
       intervalMs: config.hibernationSweepIntervalMs,
       lockKey: LockKeys.hibernationMonitor,
+      actions: ['hibernated'],
       tick: (pass) => this.sweep(pass?.signal),
     };
   }

@@ -56,6 +56,7 @@ export class OrphanSweeper implements OnApplicationBootstrap {
       name: LoopNames.orphanSweeper,
       intervalMs: config.orphanSweepIntervalMs,
       lockKey: LockKeys.orphanSweeper,
+      actions: ['removedReaped', 'unknownReaped', 'tokensRevoked'],
       deadlineMs: ORPHAN_SWEEP_DEADLINE_MS,
       // One sweep right away: leftovers of a previous run are reaped at boot.
       startup: (pass) => this.sweep(pass?.signal),

@@ -35,6 +35,7 @@ export class ProvisionTimeoutSweep implements OnApplicationBootstrap {
       name: LoopNames.provisionTimeoutSweep,
       intervalMs: config.provisionTimeoutSweepIntervalMs,
       lockKey: LockKeys.provisionTimeoutSweep,
+      actions: ['timedOut'],
       tick: () => this.sweep(),
     };
   }
