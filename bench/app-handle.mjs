@@ -17,7 +17,9 @@ const CALL_TIMEOUT_MS = 30_000;
  * so its queries do not blur the per-request statement counts; so are the cron loop and the
  * reconcile scan, except on the replicas the scheduler and provision benchmarks start for
  * themselves (`env`) — an instance configured for another engine must not take their
- * workspaces over.
+ * workspaces over. The health sweep is slowed too: the bench's agents have no container, and
+ * it would "restart" them into provisions. Every instance has a Docker scope of its own, so
+ * its orphan sweeper never sees, let alone reaps, containers of anything else on the engine.
  */
 function appEnv(databaseUrl, env) {
   return {
@@ -31,6 +33,8 @@ function appEnv(databaseUrl, env) {
     LIVENESS_SWEEP_INTERVAL_SECONDS: '3600',
     SCHEDULER_POLL_INTERVAL_MS: '3600000',
     RECONCILE_SCAN_INTERVAL_SECONDS: '3600',
+    HEALTH_SWEEP_INTERVAL_SECONDS: '3600',
+    MOLECULE_DOCKER_SCOPE: `bench-${randomBytes(4).toString('hex')}`,
     ...env,
   };
 }

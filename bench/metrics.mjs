@@ -3,12 +3,17 @@ import { fetch } from 'undici';
 
 const SAMPLE = /^molecule_db_queries_total\{statement="([^"]*)"\} ([0-9.e+-]+)$/gm;
 
+/** Statements a scrape of `/metrics` sends itself (the fleet gauges): not the requests' cost. */
+const SCRAPE_STATEMENTS = /^operations\./;
+
 /** statement name → statements sent since the app started. */
 export async function dbStatements(baseUrl) {
   const res = await fetch(`${baseUrl}/metrics`);
   if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
   const counts = {};
-  for (const [, name, value] of (await res.text()).matchAll(SAMPLE)) counts[name] = Number(value);
+  for (const [, name, value] of (await res.text()).matchAll(SAMPLE)) {
+    if (!SCRAPE_STATEMENTS.test(name)) counts[name] = Number(value);
+  }
   return counts;
 }
 

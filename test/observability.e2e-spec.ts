@@ -83,7 +83,7 @@ describe('operators: logs and metrics', () => {
         'the delegation worker to log its outcome',
       );
       // Logged by the worker after the response was sent, still under the request's id.
-      expect(settled).toMatchObject({ reqId: 'obs-delegation-1', outcome: 'completed' });
+      expect(settled).toMatchObject({ req: { id: 'obs-delegation-1' }, outcome: 'completed' });
       expect(
         logged.find((l) => l.msg === 'request completed' && l.req?.id === 'obs-delegation-1'),
       ).toMatchObject({ req: { method: 'POST' }, res: { statusCode: 202 } });
@@ -114,12 +114,12 @@ describe('operators: logs and metrics', () => {
             `the cycle of ${id} to be logged`,
           );
         expect(await cycleOf(first.body.id)).toMatchObject({
-          reqId: 'obs-provision-1',
+          req: { id: 'obs-provision-1' },
           desired: 'running',
           outcome: 'done',
         });
         expect(await cycleOf(second.body.id)).toMatchObject({
-          reqId: 'obs-provision-2',
+          req: { id: 'obs-provision-2' },
           outcome: 'done',
         });
       } finally {
@@ -136,8 +136,8 @@ describe('operators: logs and metrics', () => {
       await firedOnce();
       const line = logged.find((l) => l.msg === 'schedule fired' && l.scheduleId === schedule);
       const sent = agent.requests.find((r) => r.body?.method === 'message/send');
-      expect(line?.reqId).toBe(sent?.body.params.message.messageId);
-      expect(line?.reqId).toMatch(new RegExp(`^cron-${schedule.slice(0, 8)}-`));
+      expect(line?.req?.id).toBe(sent?.body.params.message.messageId);
+      expect(line?.req?.id).toMatch(new RegExp(`^cron-${schedule.slice(0, 8)}-`));
     });
   });
 

@@ -1,13 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Client } from 'pg';
 import { freeLoopbackPort } from '../src/provisioner/docker/loopback-ports';
 import { eventually } from './support/eventually';
+import { HeldServer, startHeldServer } from './support/held-server';
 import { TestWsClient } from './support/ws-client';
 
 const ROOT = path.join(__dirname, '..');
@@ -17,25 +16,11 @@ const WORKSPACE = '5b0c6a52-0d2e-4c1a-9a0e-000000000001';
 jest.setTimeout(180_000);
 
 /** An agent whose replies wait until the test releases them. */
-async function slowAgent() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let arrived!: () => void;
-  const received = new Promise<void>((resolve) => (arrived = resolve));
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      arrived();
-      void released.then(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ jsonrpc: '2.0', id: '1', result: { parts: [{ text: 'late' }] } }));
-      });
-    });
+const slowAgent = () =>
+  startHeldServer((res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: '1', result: { parts: [{ text: 'late' }] } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, release, close: () => server.close() };
-}
 
 /** PIDs of live processes whose command line mentions `needle`. */
 function processesMentioning(needle: string): number[] {
@@ -60,7 +45,7 @@ describe('SIGTERM', () => {
   let dataDir: string;
   let server: ChildProcess | undefined;
   const lines: Record<string, any>[] = [];
-  let agent: Awaited<ReturnType<typeof slowAgent>>;
+  let agent: HeldServer;
 
   afterAll(async () => {
     agent?.close();

@@ -20,18 +20,20 @@ export class LogContext {
     this.root = http.logger;
   }
 
-  /** The id of the request this code runs for, if any. */
+  /** The id of the request this code runs for, if any (read when work is handed over). */
   currentRequestId(): string | undefined {
-    const reqId: unknown = storage.getStore()?.logger.bindings().reqId;
-    return typeof reqId === 'string' ? reqId : undefined;
+    const req: unknown = storage.getStore()?.logger.bindings().req;
+    const id = typeof req === 'object' && req !== null ? (req as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? id : undefined;
   }
 
   /**
-   * Runs `work` with every log line it writes tagged `reqId: requestId`; with no id, untagged —
-   * never with the id of whatever request happened to be running when the work was started.
+   * Runs `work` with every log line it writes tagged `req.id` — the key the request's own lines
+   * carry it under; with no id, untagged — never with the id of whatever request happened to
+   * be running when the work was started.
    */
   run<T>(requestId: string | undefined, work: () => T): T {
     if (!requestId) return storage.exit(work);
-    return storage.run(new Store(this.root.child({ reqId: requestId })), work);
+    return storage.run(new Store(this.root.child({ req: { id: requestId } })), work);
   }
 }

@@ -1,25 +1,13 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startHeldServer } from '../../../test/support/held-server';
 import { drainHttpServer } from './http-drain';
 
 /** A server whose `/slow` requests wait until the test releases them. */
-async function serve() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let arrived!: () => void;
-  const slowArrived = new Promise<void>((resolve) => (arrived = resolve));
-  const server = http.createServer((req, res) => {
-    if (req.url === '/slow') {
-      arrived();
-      void released.then(() => res.end('slow done'));
-      return;
-    }
-    res.end('fast');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { server, port, release, slowArrived };
-}
+const serve = () =>
+  startHeldServer(
+    (res) => res.end(res.req.url === '/slow' ? 'slow done' : 'fast'),
+    (req) => req.url === '/slow',
+  );
 
 function get(port: number, path: string, agent: http.Agent): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,7 +27,7 @@ describe('drainHttpServer', () => {
   afterAll(() => agent.destroy());
 
   it('refuses new connections, lets the request in flight finish, closes idle keep-alives', async () => {
-    const { server, port, release, slowArrived } = await serve();
+    const { server, port, release, received: slowArrived } = await serve();
     // An idle keep-alive connection, left open by the agent.
     expect(await get(port, '/fast', agent)).toBe('fast');
     const idle = Object.values(agent.freeSockets).flat()[0]!;
@@ -62,7 +50,7 @@ describe('drainHttpServer', () => {
   });
 
   it('cuts the requests still in flight at the deadline', async () => {
-    const { server, port, slowArrived } = await serve();
+    const { server, port, received: slowArrived } = await serve();
     const slow = get(port, '/slow', new http.Agent());
     await slowArrived;
     expect(await drainHttpServer(server, Date.now())).toBe('cut');

@@ -126,9 +126,11 @@ export class EventsGateway
   private flush(): void {
     const events = this.pending;
     this.pending = [];
+    // Fan-out latency is only measured where there is a fan-out.
+    const measured = this.subscribers.size > 0;
     for (const event of events) {
       this.deliver(event);
-      this.metrics.delivered(event);
+      if (measured) this.metrics.delivered(event);
     }
   }
 

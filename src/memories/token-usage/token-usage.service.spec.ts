@@ -1,6 +1,7 @@
 import { MockProxy } from 'jest-mock-extended';
 import { Clock } from '../../common/clock/clock';
 import { TokenUsageReports } from '../../common/hooks/token-usage-reports';
+import { BackgroundWork } from '../../common/shutdown/background-work';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { apiFailure, createUnit, quietLogs } from '../../../test/support/unit';
 import { TokenUsageRepository } from './token-usage.repository';
@@ -13,6 +14,7 @@ describe('TokenUsageService', () => {
   const clock = new FakeClock(new Date('2026-03-01T23:59:59.999Z'));
   let service: TokenUsageService;
   let repo: MockProxy<TokenUsageRepository>;
+  let work: MockProxy<BackgroundWork>;
   const reports = new TokenUsageReports();
 
   beforeEach(async () => {
@@ -22,6 +24,7 @@ describe('TokenUsageService', () => {
     ]);
     service = unit.sut;
     repo = unit.mock(TokenUsageRepository);
+    work = unit.mock(BackgroundWork);
   });
 
   it('records each report on its UTC day', async () => {
@@ -29,11 +32,12 @@ describe('TokenUsageService', () => {
     expect(repo.add).toHaveBeenCalledWith(WS, new Date('2026-03-01T00:00:00.000Z'), 3, 4);
   });
 
-  it('subscribes to the proxy’s reports on init', async () => {
+  it('subscribes to the proxy’s reports on init; shutdown waits for the write', async () => {
     service.onModuleInit();
     reports.emit({ workspaceId: WS, inputTokens: 1, outputTokens: 0 });
     await new Promise((resolve) => setImmediate(resolve));
     expect(repo.add).toHaveBeenCalledWith(WS, expect.any(Date), 1, 0);
+    expect(work.track).toHaveBeenCalledTimes(1);
   });
 
   it('metrics: today’s row, zeros without one, 404 without a workspace, 500 on failure', async () => {

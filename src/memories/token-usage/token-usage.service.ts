@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { TokenUsageReport, TokenUsageReports } from '../../common/hooks/token-usage-reports';
 import { notFound } from '../../common/http/api-error';
 import { orInternalError } from '../../common/http/or-internal-error';
+import { BackgroundWork } from '../../common/shutdown/background-work';
 import { TokenUsageRepository } from './token-usage.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,10 +31,12 @@ export class TokenUsageService implements OnModuleInit {
     private readonly usage: TokenUsageRepository,
     private readonly reports: TokenUsageReports,
     private readonly clock: Clock,
+    private readonly work: BackgroundWork,
   ) {}
 
   onModuleInit(): void {
-    this.reports.on((report) => this.record(report));
+    // Detached from the reply: a shutdown lets the write finish before the pool closes.
+    this.reports.on((report) => this.work.track(this.record(report)));
   }
 
   /** One reply's usage (the hook logs a failure; the reply went out long before). */

@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import { within } from '../../common/clock/within';
 import { MetricsRegistry } from '../../common/metrics/metrics-registry';
 import { WORKSPACE_STATUSES } from '../../database/entities';
 import { FleetCounts, FleetRepository } from './fleet.repository';
@@ -21,6 +23,7 @@ export class FleetGauges implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsRegistry,
     private readonly fleet: FleetRepository,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -53,19 +56,11 @@ export class FleetGauges implements OnModuleInit {
   }
 
   private async countOnce(): Promise<FleetCounts | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), FLEET_COUNTS_TIMEOUT_MS);
-    });
     try {
-      const counts = await Promise.race([this.fleet.counts(), timeout]);
-      if (!counts) this.logger.warn('fleet counts timed out; gauges keep their last values');
-      return counts;
+      return await within(this.clock, this.fleet.counts(), FLEET_COUNTS_TIMEOUT_MS);
     } catch (err) {
       this.logger.warn({ err: String(err) }, 'fleet counts failed; gauges keep their last values');
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
