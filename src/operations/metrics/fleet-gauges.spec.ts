@@ -2,7 +2,7 @@ import { mock } from 'jest-mock-extended';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { quietLogs } from '../../../test/support/unit';
 import { MetricsRegistry } from '../../common/metrics/metrics-registry';
-import { FLEET_COUNTS_TIMEOUT_MS, FleetGauges } from './fleet-gauges';
+import { FLEET_COUNTS_TIMEOUT_MS, FLEET_COUNTS_TTL_MS, FleetGauges } from './fleet-gauges';
 import { FleetCounts, FleetRepository } from './fleet.repository';
 
 const counts = (online: number, queued: number): FleetCounts => ({
@@ -33,11 +33,25 @@ describe('FleetGauges', () => {
     expect(text).toContain('molecule_a2a_queue_depth{status="dispatched"} 0');
   });
 
+  it('reuses counts fresher than the TTL: a polling client costs no statement', async () => {
+    const { fleet, clock, scrape } = setup();
+    fleet.counts.mockResolvedValueOnce(counts(3, 2)).mockResolvedValueOnce(counts(4, 0));
+    await scrape();
+    clock.advance(FLEET_COUNTS_TTL_MS - 1);
+    expect(await scrape()).toContain('molecule_workspaces{status="online"} 3');
+    expect(fleet.counts).toHaveBeenCalledTimes(1);
+    clock.advance(1);
+    expect(await scrape()).toContain('molecule_workspaces{status="online"} 4');
+    expect(fleet.counts).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps the last values when a count fails, and the scrape still answers', async () => {
-    const { fleet, scrape } = setup();
+    const { fleet, clock, scrape } = setup();
     fleet.counts.mockResolvedValueOnce(counts(3, 2)).mockRejectedValueOnce(new Error('db down'));
     await scrape();
+    clock.advance(FLEET_COUNTS_TTL_MS);
     const text = await scrape();
+    expect(fleet.counts).toHaveBeenCalledTimes(2);
     expect(text).toContain('molecule_workspaces{status="online"} 3');
   });
 
@@ -45,6 +59,7 @@ describe('FleetGauges', () => {
     const { fleet, clock, scrape } = setup();
     fleet.counts.mockResolvedValueOnce(counts(1, 0)).mockReturnValueOnce(new Promise(() => {}));
     await scrape();
+    clock.advance(FLEET_COUNTS_TTL_MS);
     let text: string | undefined;
     void scrape().then((t) => (text = t));
     // The scrape reaches the gauge after the other metrics: advance once it is waiting.

@@ -7,18 +7,24 @@ import { FleetCounts, FleetRepository } from './fleet.repository';
 
 /** A scrape waits this long for the counts; past it the gauges keep their previous values. */
 export const FLEET_COUNTS_TIMEOUT_MS = 2_000;
+/**
+ * Counts this fresh are reused: Prometheus scrapes every 15 s or more, and a dashboard or a
+ * script polling `/metrics` (a bench waiting for counters to settle) costs no statement then.
+ */
+export const FLEET_COUNTS_TTL_MS = 5_000;
 const QUEUE_STATES = ['queued', 'dispatched'] as const;
 
 /**
  * Gauges of the whole fleet, counted in PostgreSQL when `/metrics` is scraped (one statement
- * per scrape, nothing on any request path). Every replica reports the same fleet: aggregate
- * them with `max`, not `sum`. A failed or slow count leaves the last values in place.
+ * per scrape at most, nothing on any request path). Every replica reports the same fleet:
+ * aggregate them with `max`, not `sum`. A failed or slow count leaves the last values in place.
  */
 @Injectable()
 export class FleetGauges implements OnModuleInit {
   private readonly logger = new Logger(FleetGauges.name);
   /** One count shared by both gauges of a scrape. */
   private pending: Promise<FleetCounts | undefined> | undefined;
+  private last: { readonly at: number; readonly counts: FleetCounts } | undefined;
 
   constructor(
     private readonly metrics: MetricsRegistry,
@@ -56,8 +62,12 @@ export class FleetGauges implements OnModuleInit {
   }
 
   private async countOnce(): Promise<FleetCounts | undefined> {
+    const now = this.clock.now().getTime();
+    if (this.last && now - this.last.at < FLEET_COUNTS_TTL_MS) return this.last.counts;
     try {
-      return await within(this.clock, this.fleet.counts(), FLEET_COUNTS_TIMEOUT_MS);
+      const counts = await within(this.clock, this.fleet.counts(), FLEET_COUNTS_TIMEOUT_MS);
+      this.last = { at: now, counts };
+      return counts;
     } catch (err) {
       this.logger.warn({ err: String(err) }, 'fleet counts failed; gauges keep their last values');
       return undefined;
