@@ -263,7 +263,13 @@ describe('operators: logs and metrics', () => {
         'SELECT status::text, count(*)::int AS n FROM workspaces GROUP BY status',
       );
 
-      const text = await metrics();
+      // An earlier scrape's counts are reused for FLEET_COUNTS_TTL_MS: wait for a fresh count.
+      const counted = (t: string) =>
+        byStatus.every(({ status, n }) => seriesValue(t, 'molecule_workspaces', { status }) === n);
+      const text = await eventually(async () => {
+        const t = await metrics();
+        return counted(t) ? t : undefined;
+      }, 'the fleet gauges to count the new rows');
       for (const { status, n } of byStatus)
         expect(seriesValue(text, 'molecule_workspaces', { status })).toBe(n);
       // Statuses no workspace has are reported as 0, not left out.
