@@ -1,12 +1,11 @@
 import { eventually } from '../support/eventually';
-import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
 import {
   describeDocker,
   ensureStandInImage,
-  TEST_IMAGE_REGISTRY,
   testDocker,
   useDockerScope,
+  useDockerTestApp,
 } from './support';
 
 const ADMIN_TOKEN = 'docker-files-lifecycle-admin';
@@ -20,17 +19,10 @@ const WAIT_MS = 60_000;
 describeDocker('the Config tab over the workspace lifecycle, on a real engine', () => {
   const db = useTestDatabase();
   const scope = useDockerScope();
-  const app = useTestApp(
-    db,
-    {
-      ADMIN_TOKEN,
-      MOLECULE_ENV: 'development',
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: TEST_IMAGE_REGISTRY,
-      ...scope.env,
-    },
-    [CONFIGURED_COMPUTE],
-  );
+  const app = useDockerTestApp(db, scope, {
+    ADMIN_TOKEN,
+    MOLECULE_ENV: 'development',
+  });
   beforeAll(() => ensureStandInImage({ runtimes: ['langgraph'] }), 120_000);
 
   const admin = () => app.http.withBearer(ADMIN_TOKEN);

@@ -2,14 +2,13 @@ import { hashToken } from '../../src/common/auth/token-codec';
 import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { eventually } from '../support/eventually';
 import { lifecycleRow, liveTokenHashes } from '../support/lifecycle';
-import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
 import {
   describeDocker,
   ensureStandInImage,
-  TEST_IMAGE_REGISTRY,
   testDocker,
   useDockerScope,
+  useDockerTestApp,
 } from './support';
 
 const ADMIN_TOKEN = 'docker-lifecycle-admin';
@@ -30,18 +29,11 @@ describeDocker('workspace lifecycle on a real Docker engine', () => {
   const db = useTestDatabase();
   const scope = useDockerScope();
   const docker = testDocker();
-  const app = useTestApp(
-    db,
-    {
-      ADMIN_TOKEN,
-      // Dev mode lets the proxy reach the agents on loopback.
-      MOLECULE_ENV: 'development',
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: TEST_IMAGE_REGISTRY,
-      ...scope.env,
-    },
-    [CONFIGURED_COMPUTE],
-  );
+  const app = useDockerTestApp(db, scope, {
+    ADMIN_TOKEN,
+    // Dev mode lets the proxy reach the agents on loopback.
+    MOLECULE_ENV: 'development',
+  });
   beforeAll(() => ensureStandInImage({ runtimes: ['langgraph'] }), 120_000);
 
   const admin = () => app.http.withBearer(ADMIN_TOKEN);

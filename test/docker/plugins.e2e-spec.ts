@@ -5,15 +5,14 @@ import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { RestartRequests } from '../../src/workspaces/lifecycle/restart-requests';
 import { insertWorkspace } from '../support/factories';
 import { settled } from '../support/lifecycle';
-import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
 import {
   configsTreeAt,
   describeDocker,
   ensureStandInImage,
-  TEST_IMAGE_REGISTRY,
   testDocker,
   useDockerScope,
+  useDockerTestApp,
 } from './support';
 
 const ADMIN_TOKEN = 'docker-plugins-admin';
@@ -29,17 +28,10 @@ fs.writeFileSync(path.join(registry, 'reviewer/skills/review/SKILL.md'), '# Revi
 describeDocker('plugins on the real Docker backend', () => {
   const db = useTestDatabase();
   const scope = useDockerScope();
-  const app = useTestApp(
-    db,
-    {
-      ADMIN_TOKEN,
-      PLUGINS_DIR: registry,
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: TEST_IMAGE_REGISTRY,
-      ...scope.env,
-    },
-    [CONFIGURED_COMPUTE],
-  );
+  const app = useDockerTestApp(db, scope, {
+    ADMIN_TOKEN,
+    PLUGINS_DIR: registry,
+  });
   const admin = () => app.http.withBearer(ADMIN_TOKEN);
   const restarts: string[][] = [];
 

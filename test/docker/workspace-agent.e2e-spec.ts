@@ -1,9 +1,8 @@
 import { ComputeBackends } from '../../src/provisioner/compute-backends';
 import { eventually } from '../support/eventually';
 import { insertToken, insertWorkspace } from '../support/factories';
-import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
-import { describeDocker, ensureStandInImage, TEST_IMAGE_REGISTRY, useDockerScope } from './support';
+import { describeDocker, ensureStandInImage, useDockerScope, useDockerTestApp } from './support';
 
 /**
  * End to end with the real Docker backend: the app selects it from its env (host network,
@@ -13,18 +12,11 @@ import { describeDocker, ensureStandInImage, TEST_IMAGE_REGISTRY, useDockerScope
 describeDocker('a workspace container on the real Docker backend', () => {
   const db = useTestDatabase();
   const scope = useDockerScope();
-  const app = useTestApp(
-    db,
-    {
-      // Dev mode lets the outbound guard reach agents on loopback; ADMIN_TOKEN keeps auth closed.
-      MOLECULE_ENV: 'development',
-      ADMIN_TOKEN: 'docker-e2e-admin',
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: TEST_IMAGE_REGISTRY,
-      ...scope.env,
-    },
-    [CONFIGURED_COMPUTE],
-  );
+  const app = useDockerTestApp(db, scope, {
+    // Dev mode lets the outbound guard reach agents on loopback; ADMIN_TOKEN keeps auth closed.
+    MOLECULE_ENV: 'development',
+    ADMIN_TOKEN: 'docker-e2e-admin',
+  });
 
   beforeAll(async () => {
     await ensureStandInImage();

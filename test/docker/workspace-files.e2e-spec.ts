@@ -7,15 +7,14 @@ import { ROLE_LABEL, SCOPE_LABEL } from '../../src/provisioner/docker/workspace-
 import { eventually } from '../support/eventually';
 import { insertToken, insertWorkspace } from '../support/factories';
 import { MultipartBody, sendUpload, sha256Of } from '../support/multipart';
-import { CONFIGURED_COMPUTE, useTestApp } from '../support/test-app';
 import { useTestDatabase } from '../support/test-database';
 import {
   describeDocker,
   ensureStandInImage,
   fetchWhenListening,
-  TEST_IMAGE_REGISTRY,
   testDocker,
   useDockerScope,
+  useDockerTestApp,
 } from './support';
 
 // Containers start, 50 MB travel three hops each way: generous bounds on a shared machine.
@@ -34,18 +33,11 @@ describeDocker('workspace files and chat files on a real engine', () => {
   const db = useTestDatabase();
   const scope = useDockerScope();
   const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'molecule-docker-spill-'));
-  const app = useTestApp(
-    db,
-    {
-      MOLECULE_ENV: 'development',
-      ADMIN_TOKEN: ADMIN,
-      WORKSPACE_NETWORK: 'host',
-      MOLECULE_IMAGE_REGISTRY: TEST_IMAGE_REGISTRY,
-      CHAT_UPLOAD_SPILL_DIR: spillDir,
-      ...scope.env,
-    },
-    [CONFIGURED_COMPUTE],
-  );
+  const app = useDockerTestApp(db, scope, {
+    MOLECULE_ENV: 'development',
+    ADMIN_TOKEN: ADMIN,
+    CHAT_UPLOAD_SPILL_DIR: spillDir,
+  });
   const http = () => app.http.withBearer(ADMIN);
   const docker = () => app.get(ComputeBackends).docker!;
 

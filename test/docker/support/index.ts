@@ -13,3 +13,4 @@ export type { TreeEntry } from './configs-tree';
 export { fetchWhenListening } from './fetch-when-listening';
 export { useServedStandIn } from './registry-images';
 export type { ServedImages } from './registry-images';
+export { useDockerTestApp } from './docker-test-app';
