@@ -6,6 +6,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
+import { mountApiDocs } from './common/openapi/api-docs';
 import { applyGlobalMiddleware } from './common/middleware/global-middleware';
 import { HTTP_LOGGER } from './common/observability/http-logger';
 import { AppConfig } from './config/app-config';
@@ -36,6 +37,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.use(app.get(HTTP_LOGGER));
   applyGlobalMiddleware(app);
+  mountApiDocs(app);
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, PipeTransform, Type } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Request } from 'express';
@@ -35,13 +36,22 @@ const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) 
  * `id`). Without one the parsed object is handed over as-is (exact keys, as a Go map) for
  * handlers that inspect fields themselves. Bytes after the JSON value are refused, and so is
  * text PostgreSQL cannot store (`jsonText`), whatever the route.
+ *
+ * A DTO is also the route's documented request body (OpenAPI); routes without one document
+ * theirs with `@ApiBody`.
  */
 export function JsonBody<T extends object>(
   dto: Type<T> | undefined,
   invalidMessage: string,
   options: JsonBodyOptions = {},
 ): ParameterDecorator {
-  return CurrentRequest(new ParseJsonBodyPipe(dto, invalidMessage, options));
+  const readBody = CurrentRequest(new ParseJsonBodyPipe(dto, invalidMessage, options));
+  return (target, key, index) => {
+    readBody(target, key, index);
+    if (!dto || key === undefined) return;
+    const handler = Object.getOwnPropertyDescriptor(target, key);
+    if (handler) ApiBody({ type: dto, required: !options.optional })(target, key, handler);
+  };
 }
 
 class ParseJsonBodyPipe<T extends object> implements PipeTransform<

@@ -2,8 +2,12 @@ import type { RequestHandler } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../../config/app-config';
 import { isSameOriginCanvas } from '../auth/canvas-origin';
+import { isApiDocsPath } from '../openapi/docs-paths';
 
-/** Exact paths (not prefixes) that serve every caller: probes and the workspace runtime. */
+/**
+ * Exact paths (not prefixes) that serve every caller: probes and the workspace runtime. The API
+ * docs are open too: they describe the server, not a tenant.
+ */
 const OPEN_PATHS = new Set([
   '/health',
   '/ready',
@@ -44,7 +48,7 @@ export function isForTenant(config: AppConfig, headers: IncomingHttpHeaders): bo
 }
 
 function isOpenPath(path: string): boolean {
-  return OPEN_PATHS.has(path) || path.startsWith('/cp/');
+  return OPEN_PATHS.has(path) || path.startsWith('/cp/') || isApiDocsPath(path);
 }
 
 /** The `state=` segment of Fly's `Fly-Replay-Src` (`;`-separated, any order); '' when absent. */
