@@ -22,7 +22,10 @@ import { WorkspaceRemovalService } from './workspace-removal.service';
 import { WorkspaceStateService } from './workspace-state.service';
 import { WorkspaceUpdateService } from './workspace-update.service';
 import { WorkspacesService } from './workspaces.service';
+import { ApiTag } from '../common/openapi/tags';
+import { WorkspacesApi } from './workspaces.api';
 
+@ApiTag('workspaces')
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(
@@ -33,12 +36,14 @@ export class WorkspacesController {
     private readonly states: WorkspaceStateService,
   ) {}
 
+  @WorkspacesApi.list
   @Get()
   @UseGuards(AdminAuthGuard)
   list(): Promise<Record<string, unknown>[]> {
     return this.workspaces.list();
   }
 
+  @WorkspacesApi.create
   @Post()
   @HttpCode(201)
   @UseGuards(AdminAuthGuard)
@@ -52,11 +57,13 @@ export class WorkspacesController {
   }
 
   /** Open (no auth): sensitive fields are stripped from the answer. */
+  @WorkspacesApi.get
   @Get(':id')
   get(@Param('id', WorkspaceIdPipe) id: string): Promise<Record<string, unknown>> {
     return this.workspaces.get(id);
   }
 
+  @WorkspacesApi.update
   @Patch(':id')
   @UseGuards(WorkspaceAuthGuard)
   update(
@@ -66,6 +73,7 @@ export class WorkspacesController {
     return this.updates.update(id, body);
   }
 
+  @WorkspacesApi.remove
   @Delete(':id')
   @UseGuards(AdminAuthGuard)
   remove(
@@ -76,6 +84,7 @@ export class WorkspacesController {
     return this.removals.remove(id, { confirm: confirm === 'true', purge: purge === 'true' });
   }
 
+  @WorkspacesApi.state
   @Get(':id/state')
   @UseGuards(WorkspaceAuthGuard)
   state(

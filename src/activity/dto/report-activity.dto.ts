@@ -1,21 +1,36 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiAnyJsonProperty, ApiNullableProperty } from '../../common/openapi/properties';
 
 /**
  * `POST /workspaces/:id/activity` (spec 03 §5.2). Strings may be null or absent; the bodies
  * and `metadata` are any JSON; unknown keys (e.g. `workspace_id`) are ignored.
  */
 export class ReportActivityDto {
-  @IsString() @IsNotEmpty() activity_type!: string;
-  @IsOptional() @IsString() method?: string | null;
-  @IsOptional() @IsString() summary?: string | null;
-  @IsOptional() @IsString() target_id?: string | null;
-  @IsOptional() @IsString() source_id?: string | null;
-  @IsOptional() @IsString() status?: string | null;
-  @IsOptional() @IsString() error_detail?: string | null;
+  @ApiProperty({
+    description: 'e.g. `a2a_send`, `a2a_receive`, `task_update`, `agent_log`, `error`.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  activity_type!: string;
+
+  @ApiNullableProperty(String) @IsOptional() @IsString() method?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() summary?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() target_id?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() source_id?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() status?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() error_detail?: string | null;
+
   /** The column is a PostgreSQL INTEGER: a value it cannot hold is a bad request, not a 500. */
-  @IsOptional() @IsInt() @Min(-2_147_483_648) @Max(2_147_483_647) duration_ms?: number | null;
-  request_body?: unknown;
-  response_body?: unknown;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(-2_147_483_648)
+  @Max(2_147_483_647)
+  duration_ms?: number | null;
+
+  @ApiAnyJsonProperty('Any JSON, stored as given.') request_body?: unknown;
+  @ApiAnyJsonProperty('Any JSON, stored as given.') response_body?: unknown;
   /** Stored as `request_body` when that is absent. */
-  metadata?: unknown;
+  @ApiAnyJsonProperty('Stored as `request_body` when that is absent.') metadata?: unknown;
 }

@@ -47,9 +47,13 @@ export function errorResponse(spec: ErrorSpec): { description: string; schema: S
     .filter(Boolean)
     .join('. ');
   const example: Record<string, unknown> = errors.length > 0 ? { error: errors[0] } : {};
-  const schema: SchemaObject = extra
-    ? { allOf: [ERROR_BODY, object(extra)], example }
-    : { allOf: [ERROR_BODY], example };
+  // A few routes answer a failure without `error` (e.g. the 409 asking to confirm a cascade).
+  const schema: SchemaObject =
+    errors.length === 0
+      ? object(extra ?? {})
+      : extra
+        ? { allOf: [ERROR_BODY, object(extra)], example }
+        : { allOf: [ERROR_BODY], example };
   return { description, schema };
 }
 

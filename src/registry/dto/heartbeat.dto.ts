@@ -9,12 +9,22 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsBooleanRecord } from '../../common/http/validators';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Adapter self-description carried by periodic heartbeats. */
 export class RuntimeMetadataDto {
   /** `heartbeat`, `scheduler`, `session`, `status_mgmt`, `retry`, `activity_decoration`, `channel_dispatch`. */
-  @IsOptional() @IsObject() @IsBooleanRecord() capabilities?: Record<string, boolean>;
-  @IsOptional() @IsInt() idle_timeout_seconds?: number;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    description: 'Which duties the adapter does itself (the platform skips them).',
+  })
+  @IsOptional()
+  @IsObject()
+  @IsBooleanRecord()
+  capabilities?: Record<string, boolean>;
+
+  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() idle_timeout_seconds?: number;
 }
 
 /**
@@ -22,16 +32,26 @@ export class RuntimeMetadataDto {
  * to its zero value; unknown fields are tolerated; a fractional integer is a 400.
  */
 export class HeartbeatDto {
-  @IsString() @IsNotEmpty() workspace_id!: string;
-  @IsOptional() @IsNumber() error_rate?: number;
-  @IsOptional() @IsString() sample_error?: string;
-  @IsOptional() @IsInt() active_tasks?: number;
-  @IsOptional() @IsInt() uptime_seconds?: number;
-  @IsOptional() @IsString() current_task?: string;
+  @ApiProperty() @IsString() @IsNotEmpty() workspace_id!: string;
+  @ApiPropertyOptional({ description: '0–1; above 0.5 the workspace is degraded.' })
+  @IsOptional()
+  @IsNumber()
+  error_rate?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() sample_error?: string;
+  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() active_tasks?: number;
+  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() uptime_seconds?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() current_task?: string;
   /** US cents, cumulative for the month. */
-  @IsOptional() @IsInt() monthly_spend?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'US cents spent this month.' })
+  @IsOptional()
+  @IsInt()
+  monthly_spend?: number;
   /** `""` = healthy; the only recognised non-empty value is `"wedged"`. */
-  @IsOptional() @IsString() runtime_state?: string;
+  @ApiPropertyOptional({ description: '`""` = healthy; `wedged` marks the workspace degraded.' })
+  @IsOptional()
+  @IsString()
+  runtime_state?: string;
+  @ApiPropertyOptional({ type: RuntimeMetadataDto })
   @IsOptional()
   @ValidateNested()
   @Type(() => RuntimeMetadataDto)

@@ -5,7 +5,10 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { Bundle } from './bundle';
 import { BundleExportService } from './bundle-export.service';
 import { BundleImportResult, BundleImportService } from './bundle-import.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { BundlesApi } from './bundles.api';
 
+@ApiTag('bundles')
 @Controller('bundles')
 @UseGuards(AdminAuthGuard)
 export class BundlesController {
@@ -14,11 +17,13 @@ export class BundlesController {
     private readonly importer: BundleImportService,
   ) {}
 
+  @BundlesApi.export
   @Get('export/:id')
   export(@Param('id', WorkspaceIdPipe) id: string): Promise<Bundle> {
     return this.exporter.export(id);
   }
 
+  @BundlesApi.import
   @Post('import')
   @HttpCode(201)
   import(

@@ -13,34 +13,129 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsStringRecord } from '../../common/http/validators';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiNullableProperty } from '../../common/openapi/properties';
 
 // 32-bit INTEGER columns: an out-of-range value is a bad payload (400), not a failed insert (500).
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
 export class CanvasPositionDto {
-  @IsOptional() @IsNumber() x?: number;
-  @IsOptional() @IsNumber() y?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() x?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() y?: number;
 }
 
 /** `POST /workspaces` (spec 01 §3.1). A type mismatch anywhere fails the whole payload. */
 export class CreateWorkspaceDto {
-  @IsString() @IsNotEmpty() name!: string;
-  @IsOptional() @IsString() role?: string;
-  @IsOptional() @IsString() template?: string;
-  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) tier?: number;
-  @IsOptional() @IsString() model?: string;
-  @IsOptional() @IsString() runtime?: string;
-  @IsOptional() @IsBoolean() external?: boolean;
-  @IsOptional() @IsString() url?: string;
-  @IsOptional() @IsString() workspace_dir?: string;
-  @IsOptional() @IsString() workspace_access?: string;
-  @IsOptional() @IsString() parent_id?: string | null;
+  @ApiProperty({ description: 'At most 255 bytes; no newline, nor any of `{}[]|>*&!`.' })
+  @IsString()
+  @IsNotEmpty()
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'At most 1000 bytes; no newline, nor any of `{}[]|>*&!`.' })
+  @IsOptional()
+  @IsString()
+  role?: string;
+
+  @ApiPropertyOptional({ description: 'A template directory under `CONFIGS_DIR`.' })
+  @IsOptional()
+  @IsString()
+  template?: string;
+
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', description: '0 or absent → 3.' })
+  @IsOptional()
+  @IsInt()
+  @Min(INT32_MIN)
+  @Max(INT32_MAX)
+  tier?: number;
+
+  @ApiPropertyOptional({
+    description: 'At most 100 bytes; feeds the generated config, not stored.',
+  })
+  @IsOptional()
+  @IsString()
+  model?: string;
+
+  @ApiPropertyOptional({
+    description: "At most 100 bytes; absent → the template's, else `langgraph`.",
+  })
+  @IsOptional()
+  @IsString()
+  runtime?: string;
+
+  @ApiPropertyOptional({
+    description: 'No container: the agent runs elsewhere (so does runtime `external`).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  external?: boolean;
+
+  @ApiPropertyOptional({ description: "An external workspace's A2A endpoint." })
+  @IsOptional()
+  @IsString()
+  url?: string;
+
+  @ApiPropertyOptional({ description: 'An absolute host directory outside the system folders.' })
+  @IsOptional()
+  @IsString()
+  workspace_dir?: string;
+
+  @ApiPropertyOptional({
+    enum: ['none', 'read_only', 'read_write'],
+    description: 'Default `none`; the others need `workspace_dir`.',
+  })
+  @IsOptional()
+  @IsString()
+  workspace_access?: string;
+
+  @ApiNullableProperty(String, 'The parent workspace.')
+  @IsOptional()
+  @IsString()
+  parent_id?: string | null;
+
   /** USD cents; JS numbers stay exact up to 2^53. */
-  @IsOptional() @IsInt() @Max(Number.MAX_SAFE_INTEGER) budget_limit?: number | null;
-  @IsOptional() @IsObject() @IsStringRecord() secrets?: Record<string, string>;
-  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) max_concurrent_tasks?: number;
-  @IsOptional() @ValidateNested() @Type(() => CanvasPositionDto) canvas?: CanvasPositionDto;
+  @ApiNullableProperty('integer', 'Monthly budget in US cents; `null` = unlimited.')
+  @IsOptional()
+  @IsInt()
+  @Max(Number.MAX_SAFE_INTEGER)
+  budget_limit?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Workspace secrets to store (encrypted) with the workspace.',
+  })
+  @IsOptional()
+  @IsObject()
+  @IsStringRecord()
+  secrets?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', description: '≤ 0 → 1.' })
+  @IsOptional()
+  @IsInt()
+  @Min(INT32_MIN)
+  @Max(INT32_MAX)
+  max_concurrent_tasks?: number;
+
+  @ApiPropertyOptional({ type: CanvasPositionDto, description: 'Initial position on the canvas.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CanvasPositionDto)
+  canvas?: CanvasPositionDto;
+
   /** `[{content, scope}]`, seeded into `agent_memories` (entries that cannot be stored are skipped). */
-  @IsOptional() @IsArray() initial_memories?: unknown[];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        content: { type: 'string' },
+        scope: { type: 'string', enum: ['LOCAL', 'TEAM', 'GLOBAL'] },
+      },
+    },
+    description: 'Memories to seed; entries that cannot be stored are skipped.',
+  })
+  @IsOptional()
+  @IsArray()
+  initial_memories?: unknown[];
 }

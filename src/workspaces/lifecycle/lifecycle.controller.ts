@@ -9,12 +9,16 @@ import {
   RestartBody,
   WorkspaceLifecycleService,
 } from './workspace-lifecycle.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { LifecycleApi } from './lifecycle.api';
 
 /** Restart, pause, resume, hibernate, console, bootstrap-failed (spec 01 §3.7–§3.13). */
+@ApiTag('lifecycle')
 @Controller()
 export class LifecycleController {
   constructor(private readonly lifecycle: WorkspaceLifecycleService) {}
 
+  @LifecycleApi.restart
   @Post('workspaces/:id/restart')
   @HttpCode(200)
   @UseGuards(WorkspaceAuthGuard)
@@ -27,6 +31,7 @@ export class LifecycleController {
     return this.lifecycle.restart(id, restartBody(body), reset === 'true');
   }
 
+  @LifecycleApi.pause
   @Post('workspaces/:id/pause')
   @HttpCode(200)
   @UseGuards(WorkspaceAuthGuard)
@@ -34,6 +39,7 @@ export class LifecycleController {
     return this.lifecycle.pause(id);
   }
 
+  @LifecycleApi.resume
   @Post('workspaces/:id/resume')
   @HttpCode(200)
   @UseGuards(WorkspaceAuthGuard)
@@ -41,6 +47,7 @@ export class LifecycleController {
     return this.lifecycle.resume(id);
   }
 
+  @LifecycleApi.hibernate
   @Post('workspaces/:id/hibernate')
   @HttpCode(200)
   @UseGuards(WorkspaceAuthGuard)
@@ -51,12 +58,14 @@ export class LifecycleController {
     return this.lifecycle.hibernateOnRequest(id, force === 'true');
   }
 
+  @LifecycleApi.console
   @Get('workspaces/:id/console')
   @UseGuards(AdminAuthGuard)
   console(@Param('id', WorkspaceIdPipe) id: string): Promise<Record<string, unknown>> {
     return this.lifecycle.consoleOutput(id);
   }
 
+  @LifecycleApi.bootstrapFailed
   @Post('admin/workspaces/:id/bootstrap-failed')
   @HttpCode(200)
   @UseGuards(AdminAuthGuard)

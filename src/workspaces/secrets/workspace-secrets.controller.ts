@@ -16,8 +16,11 @@ import { JsonBody } from '../../common/http/json-body.decorator';
 import { StrictWorkspaceIdPipe } from '../../common/http/uuid';
 import { SetSecretDto } from './dto/set-secret.dto';
 import { SecretListItem, SecretsService } from './secrets.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { WorkspaceSecretsApi } from './secrets.api';
 
 /** A workspace's own secrets (spec 01 §8.2–8.3). Keys arrive URL-decoded by the router. */
+@ApiTag('secrets')
 @Controller('workspaces/:id/secrets')
 @UseGuards(WorkspaceAuthGuard)
 export class WorkspaceSecretsController {
@@ -26,12 +29,14 @@ export class WorkspaceSecretsController {
     private readonly tokens: WorkspaceTokens,
   ) {}
 
+  @WorkspaceSecretsApi.list
   @Get()
   list(@Param('id', StrictWorkspaceIdPipe) id: string): Promise<SecretListItem[]> {
     return this.secrets.list(id);
   }
 
   // The canvas uses PUT; scripts use POST.
+  @WorkspaceSecretsApi.set
   @Post()
   @HttpCode(200)
   create(
@@ -41,6 +46,7 @@ export class WorkspaceSecretsController {
     return this.save(id, body);
   }
 
+  @WorkspaceSecretsApi.set
   @Put()
   replace(
     @Param('id', StrictWorkspaceIdPipe) id: string,
@@ -50,6 +56,7 @@ export class WorkspaceSecretsController {
   }
 
   // Agents pull their env here: once a workspace holds a token, only its own bearer may read.
+  @WorkspaceSecretsApi.values
   @Get('values')
   async values(
     @Param('id', StrictWorkspaceIdPipe) id: string,
@@ -59,6 +66,7 @@ export class WorkspaceSecretsController {
     return this.secrets.bundle(id);
   }
 
+  @WorkspaceSecretsApi.remove
   @Delete(':key')
   async remove(@Param('id', StrictWorkspaceIdPipe) id: string, @Param('key') key: string) {
     await this.secrets.remove(id, key);

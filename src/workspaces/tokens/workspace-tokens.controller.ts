@@ -3,13 +3,17 @@ import { WorkspaceAuthGuard } from '../../common/auth/workspace-auth.guard';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { tokenPage } from './token-page';
 import { TokenListing, WorkspaceTokenAdmin } from './workspace-token-admin.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { WorkspaceTokensApi } from './tokens.api';
 
 /** A workspace's own bearer tokens (spec 01 §7.1). */
+@ApiTag('tokens')
 @Controller('workspaces/:id/tokens')
 @UseGuards(WorkspaceAuthGuard)
 export class WorkspaceTokensController {
   constructor(private readonly admin: WorkspaceTokenAdmin) {}
 
+  @WorkspaceTokensApi.list
   @Get()
   list(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -19,6 +23,7 @@ export class WorkspaceTokensController {
     return this.admin.list(id, tokenPage(limit, offset));
   }
 
+  @WorkspaceTokensApi.create
   @Post()
   async create(@Param('id', WorkspaceIdPipe) id: string) {
     return {
@@ -28,6 +33,7 @@ export class WorkspaceTokensController {
     };
   }
 
+  @WorkspaceTokensApi.revoke
   @Delete(':tokenId')
   async revoke(@Param('id', WorkspaceIdPipe) id: string, @Param('tokenId') tokenId: string) {
     await this.admin.revoke(id, tokenId);

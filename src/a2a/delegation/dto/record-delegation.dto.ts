@@ -1,8 +1,12 @@
 import { IsNotEmpty, IsString } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** `POST /workspaces/:id/delegations/record` (spec 03 §4.5): a delegation the agent sent itself. */
 export class RecordDelegationDto {
-  @IsString() @IsNotEmpty() target_id!: string;
-  @IsString() @IsNotEmpty() task!: string;
-  @IsString() @IsNotEmpty() delegation_id!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() target_id!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() task!: string;
+  @ApiProperty({ description: "The agent's own id for it." })
+  @IsString()
+  @IsNotEmpty()
+  delegation_id!: string;
 }

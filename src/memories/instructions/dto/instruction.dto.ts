@@ -1,4 +1,6 @@
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiNullableProperty } from '../../../common/openapi/properties';
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
@@ -8,17 +10,39 @@ const INT32_MAX = 2_147_483_647;
  * after, in the contract's order. `priority` is a PostgreSQL INTEGER.
  */
 export class CreateInstructionDto {
-  @IsOptional() @IsString() scope?: string | null;
-  @IsOptional() @IsString() title?: string | null;
-  @IsOptional() @IsString() content?: string | null;
-  @IsOptional() @IsString() scope_target?: string | null;
-  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) priority?: number | null;
+  @ApiProperty({ enum: ['global', 'team', 'workspace'], description: 'Required.', nullable: true })
+  @IsOptional()
+  @IsString()
+  scope?: string | null;
+  @ApiProperty({ type: String, description: 'Required, non-empty.', nullable: true })
+  @IsOptional()
+  @IsString()
+  title?: string | null;
+  @ApiProperty({ type: String, description: 'Required, non-empty.', nullable: true })
+  @IsOptional()
+  @IsString()
+  content?: string | null;
+  @ApiNullableProperty(String, 'The team or workspace id; required for those scopes.')
+  @IsOptional()
+  @IsString()
+  scope_target?: string | null;
+  @ApiNullableProperty('integer', 'Higher first; default 0.')
+  @IsOptional()
+  @IsInt()
+  @Min(INT32_MIN)
+  @Max(INT32_MAX)
+  priority?: number | null;
 }
 
 /** `PUT /instructions/:id`: each present, non-null field is applied. */
 export class UpdateInstructionDto {
-  @IsOptional() @IsString() title?: string | null;
-  @IsOptional() @IsString() content?: string | null;
-  @IsOptional() @IsInt() @Min(INT32_MIN) @Max(INT32_MAX) priority?: number | null;
-  @IsOptional() @IsBoolean() enabled?: boolean | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() title?: string | null;
+  @ApiNullableProperty(String) @IsOptional() @IsString() content?: string | null;
+  @ApiNullableProperty('integer')
+  @IsOptional()
+  @IsInt()
+  @Min(INT32_MIN)
+  @Max(INT32_MAX)
+  priority?: number | null;
+  @ApiNullableProperty(Boolean) @IsOptional() @IsBoolean() enabled?: boolean | null;
 }
