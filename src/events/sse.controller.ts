@@ -17,6 +17,8 @@ import { BusEvent } from './event-envelope';
 import { EventBus } from './event-bus';
 import { EventMetrics } from './event-metrics';
 import { EventsRepository } from './events.repository';
+import { ApiTag } from '../common/openapi/tags';
+import { EventsApi } from './events.api';
 
 /** Frames written while the socket is not draining; beyond this a slow reader loses events. */
 const MAX_BACKLOG = 64;
@@ -25,6 +27,7 @@ const MAX_BACKLOG = 64;
  * `GET /workspaces/:id/events/stream`: the events of one workspace as AG-UI SSE frames
  * (`data: {"type","timestamp","data"}`), starting with a `: ping` comment.
  */
+@ApiTag('events')
 @Controller('workspaces/:id/events')
 @UseGuards(WorkspaceAuthGuard)
 export class SseController implements BeforeApplicationShutdown {
@@ -42,6 +45,7 @@ export class SseController implements BeforeApplicationShutdown {
     shutdown.signal.addEventListener('abort', () => this.endAll(), { once: true });
   }
 
+  @EventsApi.stream
   @Get('stream')
   async stream(
     @Param('id', WorkspaceIdPipe) id: string,

@@ -4,8 +4,11 @@ import { HeartbeatDto } from './dto/heartbeat.dto';
 import { RegisterDto, UpdateCardDto } from './dto/register.dto';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { RegistrationService } from './registration.service';
+import { ApiTag } from '../common/openapi/tags';
+import { RegistryApi } from './registry.api';
 
 /** The workspace runtime's calls (spec 02 §2–§4); the gate is the body's workspace token. */
+@ApiTag('registry')
 @Controller('registry')
 export class RegistryController {
   constructor(
@@ -13,6 +16,7 @@ export class RegistryController {
     private readonly heartbeats: HeartbeatService,
   ) {}
 
+  @RegistryApi.register
   @Post('register')
   @HttpCode(200)
   register(
@@ -22,6 +26,7 @@ export class RegistryController {
     return this.registration.register(body, authorization);
   }
 
+  @RegistryApi.heartbeat
   @Post('heartbeat')
   @HttpCode(200)
   heartbeat(
@@ -31,6 +36,7 @@ export class RegistryController {
     return this.heartbeats.heartbeat(body, authorization);
   }
 
+  @RegistryApi.updateCard
   @Post('update-card')
   @HttpCode(200)
   updateCard(

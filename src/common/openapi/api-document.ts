@@ -121,10 +121,7 @@ function addError(operation: OperationObject, status: string, spec: ErrorSpec): 
   const derived = errorResponse(spec);
   const existing = operation.responses[status] as ResponseObject | undefined;
   if (!existing) {
-    operation.responses[status] = {
-      description: derived.description,
-      content: { 'application/json': { schema: derived.schema } },
-    };
+    operation.responses[status] = derived;
     return;
   }
   if (!existing.description.includes(derived.description)) {

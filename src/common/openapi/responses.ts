@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, ResponseObject } from '@nestjs/swagger';
 import { named, object, Schema, SchemaObject, str } from './schema';
 
 /** `{"error": "..."}`: the shape of every failure (spec 01 §0), extra keys on some routes. */
@@ -23,6 +23,8 @@ export type ErrorSpec =
       readonly extra?: Record<string, Schema>;
       /** Says when, when the messages alone do not. */
       readonly when?: string;
+      /** The body is this plain text instead of JSON. */
+      readonly text?: string;
     };
 
 /** Documents the error statuses of a route, each with its messages and body shape. */
@@ -35,13 +37,17 @@ export function ApiErrors(statuses: Readonly<Record<number, ErrorSpec>>): Method
 }
 
 /** The response object of one error status (shared with what the guards imply). */
-export function errorResponse(spec: ErrorSpec): { description: string; schema: SchemaObject } {
-  const { errors, extra, when } =
+export function errorResponse(spec: ErrorSpec): ResponseObject {
+  const { errors, extra, when, text } =
     typeof spec === 'string'
-      ? { errors: [spec], extra: undefined, when: undefined }
+      ? { errors: [spec], extra: undefined, when: undefined, text: undefined }
       : isList(spec)
-        ? { errors: spec, extra: undefined, when: undefined }
+        ? { errors: spec, extra: undefined, when: undefined, text: undefined }
         : spec;
+  if (text !== undefined) {
+    const content = { 'text/plain': { schema: { type: 'string', example: text } as SchemaObject } };
+    return { description: [when, `\`${text}\` (text/plain)`].filter(Boolean).join(': '), content };
+  }
   const messages = errors.map((e) => `\`${e}\``).join(', ');
   const description = [when, errors.length > 0 ? `\`error\`: ${messages}` : undefined]
     .filter(Boolean)
@@ -54,7 +60,7 @@ export function errorResponse(spec: ErrorSpec): { description: string; schema: S
       : extra
         ? { allOf: [ERROR_BODY, object(extra)], example }
         : { allOf: [ERROR_BODY], example };
-  return { description, schema };
+  return { description, content: { 'application/json': { schema } } };
 }
 
 function isList(spec: ErrorSpec): spec is readonly string[] {

@@ -4,11 +4,15 @@ import { JsonBody } from '../../common/http/json-body.decorator';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { CheckAccessDto } from '../dto/register.dto';
 import { DiscoveryService } from './discovery.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { DiscoveryApi } from '../registry.api';
 
+@ApiTag('registry')
 @Controller('registry')
 export class DiscoveryController {
   constructor(private readonly discovery: DiscoveryService) {}
 
+  @DiscoveryApi.discover
   @Get('discover/:id')
   discover(
     @Param('id', WorkspaceIdPipe) target: string,
@@ -18,6 +22,7 @@ export class DiscoveryController {
     return this.discovery.discover(target, caller, req);
   }
 
+  @DiscoveryApi.peers
   @Get(':id/peers')
   peers(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -28,6 +33,7 @@ export class DiscoveryController {
   }
 
   /** Unknown ids or lookup errors answer `allowed: false`, never an error status. */
+  @DiscoveryApi.checkAccess
   @Post('check-access')
   @HttpCode(200)
   checkAccess(
