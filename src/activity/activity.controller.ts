@@ -6,13 +6,17 @@ import { parseActivityListQuery } from './activity-list-query';
 import { ActivityView } from './activity-view';
 import { ActivityService } from './activity.service';
 import { ReportActivityDto } from './dto/report-activity.dto';
+import { ApiTag } from '../common/openapi/tags';
+import { ActivityApi } from './activity.api';
 
 /** A workspace's activity log: agents append to it, the canvas reads it. */
+@ApiTag('activity')
 @Controller('workspaces/:id/activity')
 @UseGuards(WorkspaceAuthGuard)
 export class ActivityController {
   constructor(private readonly activity: ActivityService) {}
 
+  @ActivityApi.report
   @Post()
   @HttpCode(200)
   report(
@@ -22,6 +26,7 @@ export class ActivityController {
     return this.activity.report(id, body);
   }
 
+  @ActivityApi.list
   @Get()
   list(
     @Param('id', WorkspaceIdPipe) id: string,

@@ -10,8 +10,11 @@ import { DelegationEntry } from './delegation-view';
 import { DelegateDto } from './dto/delegate.dto';
 import { RecordDelegationDto } from './dto/record-delegation.dto';
 import { UpdateDelegationDto } from './dto/update-delegation.dto';
+import { ApiTag } from '../../common/openapi/tags';
+import { DelegationApi } from '../a2a.api';
 
 /** Delegation between workspaces (spec 03 §4); `:id` is always the delegating workspace. */
+@ApiTag('a2a')
 @Controller('workspaces/:id')
 @UseGuards(WorkspaceAuthGuard)
 export class DelegationController {
@@ -21,6 +24,7 @@ export class DelegationController {
   ) {}
 
   /** 202 when sent; 200 when the idempotency key names an earlier delegation. */
+  @DelegationApi.delegate
   @Post('delegate')
   async delegate(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -32,6 +36,7 @@ export class DelegationController {
     return reply.body;
   }
 
+  @DelegationApi.record
   @Post('delegations/record')
   @HttpCode(202)
   record(
@@ -41,6 +46,7 @@ export class DelegationController {
     return this.records.record(id, body);
   }
 
+  @DelegationApi.update
   @Post('delegations/:delegation_id/update')
   @HttpCode(200)
   update(
@@ -51,6 +57,7 @@ export class DelegationController {
     return this.records.update(id, delegationId, body);
   }
 
+  @DelegationApi.list
   @Get('delegations')
   list(@Param('id', WorkspaceIdPipe) id: string): Promise<DelegationEntry[]> {
     return this.records.list(id);

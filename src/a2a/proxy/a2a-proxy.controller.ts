@@ -12,6 +12,8 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { A2AProxyService } from './a2a-proxy.service';
 import { identifyCaller } from './caller';
 import { ProxyResult } from './proxy-result';
+import { ApiTag } from '../../common/openapi/tags';
+import { A2AProxyApi } from '../a2a.api';
 
 /** Request bodies above this are refused (the reference truncated them silently). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -20,6 +22,7 @@ export const MAX_REQUEST_BYTES = 1024 * 1024;
  * `POST /workspaces/:id/a2a` (spec 03 §2). Outside WorkspaceAuth: the canvas calls it
  * without credentials; agents identify themselves with `X-Workspace-ID` and their own token.
  */
+@ApiTag('a2a')
 @Controller('workspaces/:id')
 export class A2AProxyController {
   private readonly logger = new Logger(A2AProxyController.name);
@@ -29,6 +32,7 @@ export class A2AProxyController {
     private readonly tokens: WorkspaceTokens,
   ) {}
 
+  @A2AProxyApi
   @Post('a2a')
   async forward(
     @Param('id', WorkspaceIdPipe) targetId: string,

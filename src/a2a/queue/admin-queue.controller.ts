@@ -4,8 +4,11 @@ import { badRequest, internalError } from '../../common/http/api-error';
 import { atoi, firstValue } from '../../common/http/query-params';
 import { parseUuid } from '../../common/http/uuid';
 import { A2AQueueRepository } from './a2a-queue.repository';
+import { ApiTag } from '../../common/openapi/tags';
+import { A2AQueueApi } from '../a2a.api';
 
 /** `POST /admin/a2a-queue/drop-stale` (spec 03 §3.6): clears queued messages nobody drained. */
+@ApiTag('a2a')
 @Controller('admin/a2a-queue')
 @UseGuards(AdminAuthGuard)
 export class AdminQueueController {
@@ -13,6 +16,7 @@ export class AdminQueueController {
 
   constructor(private readonly queue: A2AQueueRepository) {}
 
+  @A2AQueueApi
   @Post('drop-stale')
   @HttpCode(200)
   async dropStale(@Query() query: Record<string, unknown>): Promise<{ dropped: number }> {

@@ -1,5 +1,6 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REPORTABLE_ACTIVITY_TYPES } from '../activity-types';
 import { ApiAnyJsonProperty, ApiNullableProperty } from '../../common/openapi/properties';
 
 /**
@@ -7,9 +8,7 @@ import { ApiAnyJsonProperty, ApiNullableProperty } from '../../common/openapi/pr
  * and `metadata` are any JSON; unknown keys (e.g. `workspace_id`) are ignored.
  */
 export class ReportActivityDto {
-  @ApiProperty({
-    description: 'e.g. `a2a_send`, `a2a_receive`, `task_update`, `agent_log`, `error`.',
-  })
+  @ApiProperty({ enum: REPORTABLE_ACTIVITY_TYPES })
   @IsString()
   @IsNotEmpty()
   activity_type!: string;
