@@ -4,10 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import { AdminAuthGuard } from '../../common/auth/admin-auth.guard';
 import { readBody } from '../../common/http/read-body';
 import { AdminMemoriesService, ImportSummary } from './admin-memories.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { AdminMemoriesApi } from '../memories.api';
 
 /** A restore may carry a whole export, far beyond the 4 MiB of ordinary JSON bodies. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
+@ApiTag('memories')
 @Controller('admin/memories')
 @UseGuards(AdminAuthGuard)
 export class AdminMemoriesController {
@@ -15,6 +18,7 @@ export class AdminMemoriesController {
 
   constructor(private readonly memories: AdminMemoriesService) {}
 
+  @AdminMemoriesApi.export
   @Get('export')
   async export(@Res() res: Response): Promise<void> {
     const body = await this.memories.export();
@@ -28,6 +32,7 @@ export class AdminMemoriesController {
     }
   }
 
+  @AdminMemoriesApi.import
   @Post('import')
   @HttpCode(200)
   async import(@Req() req: Request): Promise<ImportSummary> {

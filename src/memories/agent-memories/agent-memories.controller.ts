@@ -5,12 +5,16 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { AgentMemoriesService, MemoryView } from './agent-memories.service';
 import { CommitMemoryDto } from './dto/commit-memory.dto';
 import { parseMemorySearch } from './memory-query';
+import { ApiTag } from '../../common/openapi/tags';
+import { AgentMemoriesApi } from '../memories.api';
 
+@ApiTag('memories')
 @Controller('workspaces/:id/memories')
 @UseGuards(WorkspaceAuthGuard)
 export class AgentMemoriesController {
   constructor(private readonly memories: AgentMemoriesService) {}
 
+  @AgentMemoriesApi.commit
   @Post()
   @HttpCode(201)
   commit(
@@ -20,6 +24,7 @@ export class AgentMemoriesController {
     return this.memories.commit(id, body);
   }
 
+  @AgentMemoriesApi.search
   @Get()
   search(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -28,6 +33,7 @@ export class AgentMemoriesController {
     return this.memories.search(id, parseMemorySearch(query));
   }
 
+  @AgentMemoriesApi.delete
   @Delete(':memoryId')
   delete(@Param('id', WorkspaceIdPipe) id: string, @Param('memoryId') memoryId: string) {
     return this.memories.delete(id, memoryId);

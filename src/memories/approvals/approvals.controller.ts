@@ -9,12 +9,16 @@ import { ApprovalRow, PendingApprovalRow } from './approvals.repository';
 import { ApprovalsService } from './approvals.service';
 import { DecideApprovalDto } from './dto/decide-approval.dto';
 import { RequestApprovalDto } from './dto/request-approval.dto';
+import { ApiTag } from '../../common/openapi/tags';
+import { ApprovalsApi } from '../memories.api';
 
+@ApiTag('approvals')
 @Controller('workspaces/:id/approvals')
 @UseGuards(WorkspaceAuthGuard)
 export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
+  @ApprovalsApi.request
   @Post()
   @HttpCode(201)
   request(
@@ -24,11 +28,13 @@ export class ApprovalsController {
     return this.approvals.request(id, body);
   }
 
+  @ApprovalsApi.list
   @Get()
   list(@Param('id', WorkspaceIdPipe) id: string): Promise<ApprovalRow[]> {
     return this.approvals.list(id);
   }
 
+  @ApprovalsApi.decide
   @Post(':approvalId/decide')
   @HttpCode(200)
   decide(
@@ -42,11 +48,13 @@ export class ApprovalsController {
 }
 
 /** The canvas banner: every workspace's pending requests. */
+@ApiTag('approvals')
 @Controller('approvals')
 @UseGuards(AdminAuthGuard)
 export class PendingApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
+  @ApprovalsApi.pending
   @Get('pending')
   pending(): Promise<PendingApprovalRow[]> {
     return this.approvals.pending();

@@ -5,17 +5,21 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { CheckpointRow } from './checkpoints.repository';
 import { CheckpointsService } from './checkpoints.service';
 import { SaveCheckpointDto } from './dto/save-checkpoint.dto';
+import { ApiTag } from '../../common/openapi/tags';
+import { CheckpointsApi } from '../memories.api';
 
 /**
  * `latest` is declared before `:wfid`, so a GET for a workflow literally named `latest` is
  * unreachable, as in the reference (its DELETE still works).
  */
+@ApiTag('checkpoints')
 @Controller('workspaces/:id/checkpoints')
 @UseGuards(WorkspaceAuthGuard)
 export class CheckpointsController {
   constructor(private readonly checkpoints: CheckpointsService) {}
 
   /** Always 201, whether the step was new or replaced. */
+  @CheckpointsApi.save
   @Post()
   @HttpCode(201)
   save(
@@ -25,11 +29,13 @@ export class CheckpointsController {
     return this.checkpoints.save(id, body);
   }
 
+  @CheckpointsApi.latest
   @Get('latest')
   latest(@Param('id', WorkspaceIdPipe) id: string): Promise<CheckpointRow> {
     return this.checkpoints.latest(id);
   }
 
+  @CheckpointsApi.list
   @Get(':wfid')
   list(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -38,6 +44,7 @@ export class CheckpointsController {
     return this.checkpoints.list(id, workflowId);
   }
 
+  @CheckpointsApi.delete
   @Delete(':wfid')
   delete(@Param('id', WorkspaceIdPipe) id: string, @Param('wfid') workflowId: string) {
     return this.checkpoints.delete(id, workflowId);

@@ -17,13 +17,17 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { CreateInstructionDto, UpdateInstructionDto } from './dto/instruction.dto';
 import { InstructionRow } from './instructions.repository';
 import { InstructionsService } from './instructions.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { InstructionsApi } from '../memories.api';
 
 /** Operators manage instructions. */
+@ApiTag('instructions')
 @Controller('instructions')
 @UseGuards(AdminAuthGuard)
 export class InstructionsController {
   constructor(private readonly instructions: InstructionsService) {}
 
+  @InstructionsApi.list
   @Get()
   list(@Query() query: Record<string, unknown>): Promise<InstructionRow[]> {
     return this.instructions.list({
@@ -32,6 +36,7 @@ export class InstructionsController {
     });
   }
 
+  @InstructionsApi.create
   @Post()
   @HttpCode(201)
   create(
@@ -41,6 +46,7 @@ export class InstructionsController {
     return this.instructions.create(body);
   }
 
+  @InstructionsApi.update
   @Put(':id')
   update(
     @Param('id') id: string,
@@ -49,6 +55,7 @@ export class InstructionsController {
     return this.instructions.update(id, body);
   }
 
+  @InstructionsApi.delete
   @Delete(':id')
   delete(@Param('id') id: string) {
     return this.instructions.delete(id);
@@ -56,11 +63,13 @@ export class InstructionsController {
 }
 
 /** The runtime resolves its instructions once, while building its system prompt. */
+@ApiTag('instructions')
 @Controller('workspaces/:id/instructions')
 @UseGuards(WorkspaceAuthGuard)
 export class InstructionsResolveController {
   constructor(private readonly instructions: InstructionsService) {}
 
+  @InstructionsApi.resolve
   @Get('resolve')
   resolve(@Param('id', WorkspaceIdPipe) id: string) {
     return this.instructions.resolve(id);
