@@ -24,7 +24,10 @@ import {
   InstallRequest,
   WorkspacePluginsService,
 } from './workspace-plugins.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { WorkspacePluginsApi } from '../plugins.api';
 
+@ApiTag('plugins')
 @Controller('workspaces/:id/plugins')
 @UseGuards(WorkspaceAuthGuard)
 export class WorkspacePluginsController {
@@ -33,16 +36,19 @@ export class WorkspacePluginsController {
     private readonly plugins: WorkspacePluginsService,
   ) {}
 
+  @WorkspacePluginsApi.list
   @Get()
   list(@Param('id', WorkspaceIdPipe) id: string): Promise<PluginInfo[]> {
     return this.plugins.listInstalled(id);
   }
 
+  @WorkspacePluginsApi.available
   @Get('available')
   available(@Param('id', WorkspaceIdPipe) id: string): Promise<PluginInfo[]> {
     return this.plugins.available(id);
   }
 
+  @WorkspacePluginsApi.compatibility
   @Get('compatibility')
   compatibility(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -51,6 +57,7 @@ export class WorkspacePluginsController {
     return this.plugins.compatibility(id, typeof runtime === 'string' ? runtime : '');
   }
 
+  @WorkspacePluginsApi.install
   @Post()
   @HttpCode(200)
   async install(
@@ -62,6 +69,7 @@ export class WorkspacePluginsController {
     return this.plugins.install(id, request, abortedWith(res));
   }
 
+  @WorkspacePluginsApi.uninstall
   @Delete(':name')
   uninstall(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -70,6 +78,7 @@ export class WorkspacePluginsController {
     return this.plugins.uninstall(id, name);
   }
 
+  @WorkspacePluginsApi.download
   @Get(':name/download')
   async download(
     @Param('id', WorkspaceIdPipe) id: string,

@@ -5,12 +5,16 @@ import { WorkspaceIdPipe } from '../../common/http/uuid';
 import { AdminHealthEntry } from './schedule-health';
 import { ScheduleHealthService } from './schedule-health.service';
 import { ScheduleHealthRow } from './schedules.repository';
+import { ApiTag } from '../../common/openapi/tags';
+import { ScheduleHealthApi } from './schedules.api';
 
 /** Outside the workspace auth gate: the peer view authenticates its caller itself. */
+@ApiTag('schedules')
 @Controller()
 export class ScheduleHealthController {
   constructor(private readonly health: ScheduleHealthService) {}
 
+  @ScheduleHealthApi.peer
   @Get('workspaces/:id/schedules/health')
   peer(
     @Param('id', WorkspaceIdPipe) workspaceId: string,
@@ -20,6 +24,7 @@ export class ScheduleHealthController {
     return this.health.peerHealth(workspaceId, caller, bearerToken(authorization));
   }
 
+  @ScheduleHealthApi.admin
   @Get('admin/schedules/health')
   @UseGuards(AdminAuthGuard)
   admin(): Promise<AdminHealthEntry[]> {

@@ -7,18 +7,23 @@ import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { HistoryEntry } from './schedule-view';
 import { ScheduleRow } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
+import { ApiTag } from '../../common/openapi/tags';
+import { SchedulesApi } from './schedules.api';
 
 /** A workspace's cron schedules (spec 05 §4.1–§4.6), behind the workspace auth gate. */
+@ApiTag('schedules')
 @Controller('workspaces/:id/schedules')
 @UseGuards(WorkspaceAuthGuard)
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
+  @SchedulesApi.list
   @Get()
   list(@Param('id', WorkspaceIdPipe) workspaceId: string): Promise<ScheduleRow[]> {
     return this.schedules.list(workspaceId);
   }
 
+  @SchedulesApi.create
   @Post()
   create(
     @Param('id', WorkspaceIdPipe) workspaceId: string,
@@ -27,6 +32,7 @@ export class SchedulesController {
     return this.schedules.create(workspaceId, body);
   }
 
+  @SchedulesApi.update
   @Patch(':scheduleId')
   update(
     @Param('id', WorkspaceIdPipe) workspaceId: string,
@@ -36,6 +42,7 @@ export class SchedulesController {
     return this.schedules.update(workspaceId, scheduleId, body);
   }
 
+  @SchedulesApi.remove
   @Delete(':scheduleId')
   remove(
     @Param('id', WorkspaceIdPipe) workspaceId: string,
@@ -44,6 +51,7 @@ export class SchedulesController {
     return this.schedules.remove(workspaceId, scheduleId);
   }
 
+  @SchedulesApi.runNow
   @Post(':scheduleId/run')
   @HttpCode(200)
   runNow(
@@ -53,6 +61,7 @@ export class SchedulesController {
     return this.schedules.runNow(workspaceId, scheduleId);
   }
 
+  @SchedulesApi.history
   @Get(':scheduleId/history')
   history(
     @Param('id', WorkspaceIdPipe) workspaceId: string,

@@ -10,9 +10,9 @@ import {
 } from '../../provisioner/images/image-refresh.service';
 import { IMAGE_RUNTIMES } from '../../provisioner/images/workspace-runtimes';
 import { DockerOnlyGuard } from './docker-only.guard';
+import { ApiTag } from '../../common/openapi/tags';
+import { CONTAINER_LIST_ERROR, WorkspaceImagesApi } from './workspace-images.api';
 
-/** The listing failure as clients see it; the engine's own text is logged, never sent. */
-export const CONTAINER_LIST_ERROR = 'container list: listing workspace containers failed';
 
 /**
  * `POST /admin/workspace-images/refresh` (spec 04 §8): pulls the latest workspace images and
@@ -20,11 +20,13 @@ export const CONTAINER_LIST_ERROR = 'container list: listing workspace container
  * image. `?stream=true` (our addition) streams the progress as newline-delimited JSON, the
  * last line being the same object the plain call answers.
  */
+@ApiTag('images')
 @Controller('admin/workspace-images')
 @UseGuards(DockerOnlyGuard, AdminAuthGuard)
 export class WorkspaceImagesController {
   constructor(private readonly images: ImageRefresh) {}
 
+  @WorkspaceImagesApi
   @Post('refresh')
   @HttpCode(200)
   async refresh(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {

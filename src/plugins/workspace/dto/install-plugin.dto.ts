@@ -12,7 +12,7 @@ export class InstallPluginDto {
   @IsOptional()
   @IsString()
   source?: string | null;
-  @ApiNullableProperty(String, "The archive's expected SHA-256 (hex).")
+  @ApiNullableProperty(String, 'The expected SHA-256 (hex) of its `plugin.yaml`.')
   @IsOptional()
   @IsString()
   sha256?: string | null;
