@@ -1,5 +1,8 @@
+import { DECORATORS } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { CANVAS_CSP } from '../src/common/middleware/security-headers.middleware';
 import { API_TAGS } from '../src/common/openapi/tags';
 import { isApiDocsPath } from '../src/common/openapi/docs-paths';
 import { documentedRoutes, registeredRoutes, RouteKey } from './support/app-routes';
@@ -82,6 +85,26 @@ describe('GET /openapi.json', () => {
     expect(problems).toEqual([]);
   });
 
+  it('documents every validated field of every DTO (request bodies come from the DTOs)', () => {
+    const storage = getMetadataStorage() as unknown as {
+      validationMetadatas: Map<Function, { propertyName: string }[]>;
+    };
+    const undocumented: string[] = [];
+    for (const [target, rules] of storage.validationMetadatas) {
+      const documented = new Set(
+        (
+          (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, target.prototype) ??
+            []) as string[]
+        ).map((p) => p.replace(/^:/, '')),
+      );
+      for (const { propertyName } of rules) {
+        if (!documented.has(propertyName)) undocumented.push(`${target.name}.${propertyName}`);
+      }
+    }
+    expect(storage.validationMetadatas.size).toBeGreaterThan(15);
+    expect([...new Set(undocumented)]).toEqual([]);
+  });
+
   it('has unique operation ids', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -106,5 +129,35 @@ describe('GET /openapi.json', () => {
   it('is built once and then served as is', async () => {
     const again = await app.http.get<Document>('/openapi.json');
     expect(again.text).toBe(JSON.stringify(document));
+  });
+});
+
+describe('/docs and /openapi.json behind the global middleware (SaaS mode)', () => {
+  const db = useTestDatabase();
+  const app = useTestApp(db, {
+    MOLECULE_ORG_ID: '7f1f0b1e-2f7c-4c55-9a57-0d3c1f6d2a11',
+    RATE_LIMIT: '5',
+  });
+
+  it('are open like /health, serve swagger-ui from the package, and share its rate limit', async () => {
+    const page = await app.http.get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('swagger-ui-bundle.js');
+    expect(page.headers.get('content-security-policy')).toBe(CANVAS_CSP);
+
+    const bundle = await app.http.get('/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+
+    const init = await app.http.get('/docs/swagger-ui-init.js');
+    expect(init.text).toContain('"Molecule platform server"');
+
+    expect((await app.http.get('/openapi.json')).status).toBe(200);
+    // Any other route still needs the tenant's header.
+    expect((await app.http.get('/workspaces')).status).toBe(404);
+    const limited = await app.http.get('/openapi.json');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: 'rate limit exceeded', retry_after: expect.any(Number) });
   });
 });

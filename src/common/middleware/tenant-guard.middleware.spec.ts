@@ -71,6 +71,18 @@ describe('tenantGuardMiddleware', () => {
       expect(await passes('/registry/heartbeatX', {}, 'POST')).toBe(false);
     });
 
+    it.each(['/openapi.json', '/docs', '/docs/', '/docs/swagger-ui-bundle.js'])(
+      'lets the API docs (%s) through without proof',
+      async (path) => {
+        expect(await passes(path)).toBe(true);
+      },
+    );
+
+    it('opens the docs by whole segment only', async () => {
+      expect(await passes('/docsX')).toBe(false);
+      expect(await passes('/openapi.json/x')).toBe(false);
+    });
+
     it('lets anything under /cp/ through', async () => {
       expect(await passes('/cp/auth/me')).toBe(true);
       expect(await passes('/cp')).toBe(false);
