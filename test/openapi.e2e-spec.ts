@@ -87,7 +87,7 @@ describe('GET /openapi.json', () => {
 
   it('documents every validated field of every DTO (request bodies come from the DTOs)', () => {
     const storage = getMetadataStorage() as unknown as {
-      validationMetadatas: Map<Function, { propertyName: string }[]>;
+      validationMetadatas: Map<{ name: string; prototype: object }, { propertyName: string }[]>;
     };
     const undocumented: string[] = [];
     for (const [target, rules] of storage.validationMetadatas) {

@@ -13,7 +13,6 @@ import { DockerOnlyGuard } from './docker-only.guard';
 import { ApiTag } from '../../common/openapi/tags';
 import { CONTAINER_LIST_ERROR, WorkspaceImagesApi } from './workspace-images.api';
 
-
 /**
  * `POST /admin/workspace-images/refresh` (spec 04 §8): pulls the latest workspace images and
  * removes the containers created from them; the health sweep brings each back on the new
