@@ -8,8 +8,11 @@ import { WorkspaceIdPipe } from '../common/http/uuid';
 import { ChatDownloadService } from './chat-download.service';
 import { ChatUploadService } from './chat-upload.service';
 import { checkDownloadPath } from './download-path';
+import { ApiTag } from '../common/openapi/tags';
+import { ChatFilesApi } from './chat-files.api';
 
 /** Chat attachments between the canvas, the platform and the agents (spec 03 §6). */
+@ApiTag('chat files')
 @Controller('workspaces/:id/chat')
 @UseGuards(WorkspaceAuthGuard)
 export class ChatFilesController {
@@ -20,6 +23,7 @@ export class ChatFilesController {
     private readonly downloads: ChatDownloadService,
   ) {}
 
+  @ChatFilesApi.upload
   @Post('uploads')
   async upload(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -45,6 +49,7 @@ export class ChatFilesController {
     );
   }
 
+  @ChatFilesApi.download
   @Get('download')
   async download(
     @Param('id', WorkspaceIdPipe) id: string,

@@ -9,6 +9,8 @@ import { FileEntry } from '../provisioner/workspace-file-store';
 import { folderFiles, FOLDER_BODY_LIMIT } from './folder-body';
 import { cleanRelativePath, FileRoot, isCredentialFile, parseRoot, ROOT_ERROR } from './file-paths';
 import { FileContent, WorkspaceFilesService } from './workspace-files.service';
+import { ApiTag } from '../common/openapi/tags';
+import { FilesApi } from './files.api';
 
 /** One file as the editor saves it: anything readable (≤ 5 MiB) fits, JSON-escaped. */
 export const FILE_WRITE_BODY_LIMIT = 8 * 1024 * 1024;
@@ -18,11 +20,13 @@ export const FILE_WRITE_BODY_LIMIT = 8 * 1024 * 1024;
  * one segment per element, with dot segments untouched: every traversal form reaches the path
  * rule and is answered 400.
  */
+@ApiTag('files')
 @Controller('workspaces/:id/files')
 @UseGuards(WorkspaceAuthGuard)
 export class FilesController {
   constructor(private readonly files: WorkspaceFilesService) {}
 
+  @FilesApi.list
   @Get()
   list(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -42,6 +46,7 @@ export class FilesController {
     return this.files.list(id, root, sub, depth);
   }
 
+  @FilesApi.writeMany
   @Put()
   async writeMany(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -54,6 +59,7 @@ export class FilesController {
     return { status: 'replaced', workspace: id, files: result.count, source: result.source };
   }
 
+  @FilesApi.read
   @Get('*path')
   read(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -66,6 +72,7 @@ export class FilesController {
     return this.files.read(id, requireRoot(rawRoot), rel, shown);
   }
 
+  @FilesApi.write
   @Put('*path')
   async write(
     @Param('id', WorkspaceIdPipe) id: string,
@@ -81,6 +88,7 @@ export class FilesController {
     return { status: 'saved', path: shown };
   }
 
+  @FilesApi.remove
   @Delete('*path')
   async remove(@Param('id', WorkspaceIdPipe) id: string, @Param('path') segments: string[]) {
     const shown = segments.join('/');
@@ -90,6 +98,7 @@ export class FilesController {
   }
 
   /** `DELETE …/files/` names the empty path; `…/files` alone is no route. */
+  @FilesApi.removeNothing
   @Delete()
   removeNothing(@Req() req: Request): never {
     refuseEmptyCatchAll(req);

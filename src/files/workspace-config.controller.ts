@@ -6,20 +6,25 @@ import { isPlainObject } from '../common/http/json-body.decorator';
 import { readBody } from '../common/http/read-body';
 import { WorkspaceIdPipe } from '../common/http/uuid';
 import { WorkspaceConfigService } from './workspace-config.service';
+import { ApiTag } from '../common/openapi/tags';
+import { WorkspaceConfigApi } from './files.api';
 
 export const CONFIG_PATCH_LIMIT = 256 * 1024;
 
 /** The JSON config blob of a workspace (spec 07 §9), not its config.yaml. */
+@ApiTag('files')
 @Controller('workspaces/:id/config')
 @UseGuards(WorkspaceAuthGuard)
 export class WorkspaceConfigController {
   constructor(private readonly configs: WorkspaceConfigService) {}
 
+  @WorkspaceConfigApi.get
   @Get()
   get(@Param('id', WorkspaceIdPipe) id: string) {
     return this.configs.get(id);
   }
 
+  @WorkspaceConfigApi.patch
   @Patch()
   async patch(@Param('id', WorkspaceIdPipe) id: string, @Req() req: Request) {
     const raw = await readBody(req, CONFIG_PATCH_LIMIT).catch(() => {
