@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery } from '@nestjs/swagger';
-import { anyOf } from '../common/openapi/auth-docs';
+import { anyOf, PLATFORM_UNAVAILABLE } from '../common/openapi/auth-docs';
 import { ApiErrors, Reply } from '../common/openapi/responses';
 import {
   anyJson,
@@ -17,10 +17,6 @@ import {
 /** The registry token gate: open while the workspace has no token, then its own bearer only. */
 const OWN_TOKEN_ONCE_ISSUED = [...anyOf('workspace'), {}];
 const GATE_401 = ['missing workspace auth token', 'invalid workspace auth token'];
-const GATE_503 = {
-  errors: ['platform datastore unavailable — retry shortly'],
-  extra: { code: constant('platform_unavailable') },
-};
 const CALLER_HEADER = ApiHeader({
   name: 'X-Workspace-ID',
   required: true,
@@ -50,7 +46,7 @@ export const RegistryApi = {
       401: GATE_401,
       410: 'workspace removed',
       500: 'registration failed',
-      503: GATE_503,
+      503: PLATFORM_UNAVAILABLE,
     }),
   ),
   heartbeat: applyDecorators(
@@ -66,7 +62,7 @@ export const RegistryApi = {
       400: 'invalid request body',
       401: GATE_401,
       500: 'failed to update',
-      503: GATE_503,
+      503: PLATFORM_UNAVAILABLE,
     }),
   ),
   updateCard: applyDecorators(
@@ -80,7 +76,7 @@ export const RegistryApi = {
       401: GATE_401,
       404: 'workspace not found',
       500: 'failed to update card',
-      503: GATE_503,
+      503: PLATFORM_UNAVAILABLE,
     }),
   ),
 };
@@ -152,7 +148,7 @@ export const DiscoveryApi = {
       401: DISCOVERY_401,
       404: 'workspace not found',
       500: 'lookup failed',
-      503: GATE_503,
+      503: PLATFORM_UNAVAILABLE,
     }),
   ),
   checkAccess: applyDecorators(

@@ -59,11 +59,12 @@ export function anyOf(...schemes: SecuritySchemeName[]): SecurityAlternatives {
   return schemes.map((name) => ({ [name]: [] }));
 }
 
-const UNAVAILABLE: ErrorSpec = {
+/** Auth that could not check a credential (database unreachable): it never fails open. */
+export const PLATFORM_UNAVAILABLE = {
   errors: ['platform datastore unavailable — retry shortly'],
   extra: { code: { type: 'string', enum: ['platform_unavailable'] } },
   when: 'The credential could not be checked (database unreachable); auth never fails open',
-};
+} as const satisfies ErrorSpec;
 
 /** What a guard on a route means on the wire: who may call it, and how it refuses. */
 export interface GuardDocs {
@@ -78,7 +79,7 @@ export const GUARD_DOCS = new Map<unknown, GuardDocs>([
       security: anyOf('admin', 'orgToken', 'canvasSession'),
       errors: {
         401: ['admin auth required', 'invalid admin auth token'],
-        503: UNAVAILABLE,
+        503: PLATFORM_UNAVAILABLE,
       },
     },
   ],
@@ -88,7 +89,7 @@ export const GUARD_DOCS = new Map<unknown, GuardDocs>([
       security: anyOf('workspace', 'admin', 'orgToken', 'canvasOrigin'),
       errors: {
         401: ['missing workspace auth token', 'invalid workspace auth token'],
-        503: UNAVAILABLE,
+        503: PLATFORM_UNAVAILABLE,
       },
     },
   ],
@@ -98,7 +99,7 @@ export const GUARD_DOCS = new Map<unknown, GuardDocs>([
       security: anyOf('admin', 'workspace', 'canvasOrigin'),
       errors: {
         401: ['admin auth required', 'invalid admin auth token'],
-        503: UNAVAILABLE,
+        503: PLATFORM_UNAVAILABLE,
       },
     },
   ],

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation } from '@nestjs/swagger';
-import { anyOf } from '../../common/openapi/auth-docs';
+import { anyOf, PLATFORM_UNAVAILABLE } from '../../common/openapi/auth-docs';
 import { ApiErrors, Reply } from '../../common/openapi/responses';
 import {
   anyJson,
@@ -149,10 +149,7 @@ export const ScheduleHealthApi = {
       ],
       403: ['invalid caller ID', 'access denied'],
       500: 'failed to query schedules',
-      503: {
-        errors: ['platform datastore unavailable — retry shortly'],
-        extra: { code: constant('platform_unavailable') },
-      },
+      503: PLATFORM_UNAVAILABLE,
     }),
   ),
   admin: applyDecorators(
