@@ -1,37 +1,46 @@
-import { INestApplication } from '@nestjs/common';
-import type { Express } from 'express';
+import type { INestApplication } from '@nestjs/common';
 
-/** One route the HTTP server answers: `GET /workspaces/{id}` (OpenAPI's path template style). */
-export type RouteKey = `${string} /${string}`;
-
-interface Layer {
-  readonly route?: { readonly path: string | string[]; readonly methods: Record<string, boolean> };
+/** One route the running app serves: an upper-case method and the Express path pattern. */
+export interface AppRoute {
+  readonly method: string;
+  readonly path: string;
 }
 
-/** A root wildcard (`*`, `/{*path}`): how Nest mounts app-wide module middleware, not a route. */
-const ROOT_WILDCARD = /^\/?\{?\*\w*\}?$/;
+interface ExpressLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
 
 /**
- * Every route registered on the application's Express instance — Nest's controllers and
- * anything mounted on Express directly — as `METHOD /path`, path parameters as `{name}` and
- * Express 5 wildcards (`*name`) as `{name}`.
+ * Every route the running app answers, read from its Express router — what is really mounted,
+ * so a route added anywhere (a new controller, a new module) shows up without being listed.
+ * Middleware Nest binds to every method and path (`/{*path}`, e.g. the HTTP logger) is not a
+ * route and is left out; so is the WebSocket upgrade, which never reaches Express.
  */
-export function registeredRoutes(app: INestApplication): RouteKey[] {
-  const express = app.getHttpAdapter().getInstance() as Express;
-  const stack = (express.router as unknown as { stack: Layer[] }).stack;
-  const routes = new Set<RouteKey>();
-  for (const layer of stack) {
+export function appRoutes(app: INestApplication): AppRoute[] {
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
+  const routes: AppRoute[] = [];
+  for (const layer of express.router.stack) {
     if (!layer.route) continue;
-    const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).filter(
-      (p) => !ROOT_WILDCARD.test(p),
-    );
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (!on) continue;
-      for (const path of paths)
-        routes.add(`${method.toUpperCase()} ${templatePath(path)}` as RouteKey);
-    }
+    const methods = Object.keys(layer.route.methods).filter((m) => layer.route?.methods[m]);
+    if (methods.length > 1 && layer.route.path === '/{*path}') continue;
+    for (const method of methods)
+      routes.push({ method: method.toUpperCase(), path: layer.route.path });
   }
-  return [...routes].sort();
+  return routes;
+}
+
+/** `GET /workspaces/:id` — the key the route tables use. */
+export function routeKey(route: AppRoute): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** One route in OpenAPI's path template style: `GET /workspaces/{id}`. */
+export type RouteKey = `${string} /${string}`;
+
+/** Every route the running app answers, as OpenAPI keys, sorted and without repeats. */
+export function registeredRoutes(app: INestApplication): RouteKey[] {
+  const keys = appRoutes(app).map((r) => `${r.method} ${templatePath(r.path)}` as RouteKey);
+  return [...new Set(keys)].sort();
 }
 
 /** Express path syntax → OpenAPI's: `/a/:id` → `/a/{id}`, `/f/*path` and `/f/{*path}` → `/f/{path}`. */
