@@ -391,6 +391,8 @@ const CALLS: Record<string, readonly Call[]> = {
   ],
   'operations, events': [
     ['GET', '/health', '/health', 'none', undefined, 200],
+    ['GET', '/ready', '/ready', 'none', undefined, 200],
+    ['GET', '/metrics', '/metrics', 'none', undefined, 200],
     ['GET', '/admin/liveness', '/admin/liveness', 'admin', undefined, 200],
     ['GET', '/events', '/events', 'admin', undefined, 200],
     ['GET', '/events/{ws}', '/events/{workspaceId}', 'admin', undefined, 200],

@@ -2,6 +2,7 @@ import { ComputeBackends } from '../src/provisioner/compute-backends';
 import { DedicatedPostgres } from './support/dedicated-postgres';
 import { eventually } from './support/eventually';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
+import { conformanceProblems, OpenApiDocument } from './support/openapi-conformance';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -83,6 +84,9 @@ describe('GET /ready', () => {
           docker: { status: 'up' },
         },
       });
+      // What /openapi.json says of the 503 holds (its document needs no database).
+      const document = (await app.http.get<OpenApiDocument>('/openapi.json')).body;
+      expect(conformanceProblems(document, 'GET', '/ready', 503, down.body)).toEqual([]);
       // Liveness does not depend on the database.
       expect((await app.http.get('/health')).body).toEqual({ status: 'ok' });
     } finally {

@@ -31,8 +31,8 @@ document answers \`500 {"error": "internal error"}\`; internal detail never reac
 - answers a cross-origin request from an origin outside \`CORS_ORIGINS\` with an empty 403;
 - with \`MOLECULE_ORG_ID\` set (SaaS), answers an empty 404 unless the request carries
   \`X-Molecule-Org-Id\` (or Fly's replay state) naming this org, or comes from the same-origin
-  canvas — except \`/health\`, \`/metrics\`, \`/registry/register\`, \`/registry/heartbeat\` and
-  these docs;
+  canvas — except \`/health\`, \`/ready\`, \`/metrics\`, \`/registry/register\`,
+  \`/registry/heartbeat\` and these docs;
 - refuses an encoded NUL (\`%00\`) in its URL: \`400 {"error": "invalid request URL"}\`.
 
 **Auth.** Each operation lists the credentials it accepts (any one of them). Bodies are JSON

@@ -2,7 +2,8 @@ import { ApiTags } from '@nestjs/swagger';
 
 /** The document's sections, in the order `/docs` shows them (roughly the layers, bottom up). */
 const TAGS = {
-  operations: 'Probes and operator views: health, Prometheus metrics, background-loop liveness.',
+  operations:
+    'Probes and operator views: liveness, readiness, Prometheus metrics, background-loop liveness.',
   events: 'Recorded structure events, the per-workspace SSE stream, the `/ws` WebSocket.',
   workspaces: 'Workspace CRUD and the state agents poll.',
   lifecycle: 'Restart, pause, resume, hibernate; console output; bootstrap failures.',

@@ -1,6 +1,8 @@
 import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { ApiTag } from '../../common/openapi/tags';
+import { OperationsApi } from '../operations.api';
 import { DependencyChecks } from './dependency-checks';
 
 /**
@@ -9,6 +11,7 @@ import { DependencyChecks } from './dependency-checks';
  * `ok`, or `degraded` when the compute backend does not); 503 with the same body shape when
  * it does not (`status` `error`), or once shutdown has begun (`shutting_down`).
  */
+@ApiTag('operations')
 @Controller()
 export class ReadinessController {
   private readonly logger = new Logger(ReadinessController.name);
@@ -19,6 +22,7 @@ export class ReadinessController {
     private readonly checks: DependencyChecks,
   ) {}
 
+  @OperationsApi.ready
   @Get('ready')
   async ready(@Res() res: Response): Promise<void> {
     let result: HealthCheckResult;
