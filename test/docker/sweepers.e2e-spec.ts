@@ -147,12 +147,20 @@ describeDocker('sweepers and image refresh on a real engine', () => {
       await testDocker().getContainer(name(id)).remove({ force: true });
 
       await backOnline(db, id, before);
-      const events = (await recordedEvents(db, id)).map((e) => e.event_type);
-      expect(events.slice(events.lastIndexOf('WORKSPACE_OFFLINE'))).toEqual([
-        'WORKSPACE_OFFLINE',
-        'WORKSPACE_PROVISIONING',
-        'WORKSPACE_ONLINE',
-      ]);
+      // The online event is recorded just after the row says online: wait for it too.
+      const sinceOffline = async () => {
+        const events = (await recordedEvents(db, id)).map((e) => e.event_type);
+        return events.slice(events.lastIndexOf('WORKSPACE_OFFLINE'));
+      };
+      const events = await eventually(
+        async () => {
+          const since = await sinceOffline();
+          return since.includes('WORKSPACE_ONLINE') ? since : undefined;
+        },
+        `the WORKSPACE_ONLINE event of ${id}`,
+        WAIT_MS,
+      );
+      expect(events).toEqual(['WORKSPACE_OFFLINE', 'WORKSPACE_PROVISIONING', 'WORKSPACE_ONLINE']);
     }, 120_000);
   });
 
