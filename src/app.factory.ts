@@ -6,8 +6,9 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { mountApiDocs } from './common/openapi/api-docs';
+import { databaseOutageScope } from './common/middleware/database-outage-scope.middleware';
 import { applyGlobalMiddleware } from './common/middleware/global-middleware';
+import { mountApiDocs } from './common/openapi/api-docs';
 import { HTTP_LOGGER } from './common/observability/http-logger';
 import { AppConfig } from './config/app-config';
 
@@ -35,6 +36,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 /** Everything an application needs around its modules; shared with test apps built from overrides. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
+  app.use(databaseOutageScope);
   app.use(app.get(HTTP_LOGGER));
   applyGlobalMiddleware(app);
   mountApiDocs(app);

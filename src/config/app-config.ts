@@ -10,6 +10,10 @@ export class AppConfig {
   readonly databaseUrl!: string | undefined;
   readonly dataDir!: string;
   readonly embeddedPostgresPort!: number;
+  /** Bound on getting a connection: waiting for a free one in the pool, or opening one. */
+  readonly databaseConnectTimeoutMs!: number;
+  /** Bound on one statement's answer (a server that stopped answering fails in bounded time). */
+  readonly databaseStatementTimeoutMs!: number;
   readonly logLevel!: string;
   /** Unset (`auto`): pretty on a terminal, JSON otherwise. */
   readonly logFormat!: 'json' | 'pretty' | 'auto';

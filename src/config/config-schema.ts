@@ -29,6 +29,18 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     meaning: 'Port of the embedded PostgreSQL (only used when DATABASE_URL is unset).',
   },
   {
+    name: 'DATABASE_CONNECT_TIMEOUT_MS',
+    defaultText: '2500',
+    meaning:
+      'How long a request waits for a database connection (a free one in the pool, or a new one) before it is answered 503 platform_unavailable.',
+  },
+  {
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    defaultText: '5000',
+    meaning:
+      'How long the server waits for the answer to one SQL statement before it gives the connection up (a database that stopped answering); bulk work of background loops has longer bounds of its own.',
+  },
+  {
     name: 'LOG_LEVEL',
     defaultText: 'info',
     meaning: 'pino log level: trace, debug, info, warn, error, fatal.',

@@ -110,6 +110,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
     databaseUrl: read('DATABASE_URL').trim() || undefined,
     dataDir: resolveDataDir(env.MOLECULE_DATA_DIR, cwd),
     embeddedPostgresPort: positiveInt('EMBEDDED_POSTGRES_PORT', 54330, 65535),
+    databaseConnectTimeoutMs: positiveInt('DATABASE_CONNECT_TIMEOUT_MS', 2500, 3_600_000),
+    databaseStatementTimeoutMs: positiveInt('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 3_600_000),
     logLevel: logLevel(read('LOG_LEVEL'), warnings),
     logFormat: logFormat(read('LOG_FORMAT'), warnings),
     shutdownGraceMs: positiveInt('SHUTDOWN_GRACE_SECONDS', 30, 3600) * 1000,

@@ -12,7 +12,14 @@ const MIGRATIONS_TABLE = 'typeorm_migrations';
 /** BIGINT columns (budgets, spend, counts) fit in a double; parse them as numbers. */
 const parseInt8 = (value: string) => Number(value);
 
-export function createDataSource(url: string, poolSize = 25): DataSource {
+export interface PoolOptions {
+  readonly size?: number;
+  /** Bound on waiting for a free connection and on opening one (0: unbounded). */
+  readonly connectTimeoutMs?: number;
+}
+
+export function createDataSource(url: string, pool: number | PoolOptions = {}): DataSource {
+  const { size = 25, connectTimeoutMs = 0 } = typeof pool === 'number' ? { size: pool } : pool;
   return new DataSource({
     type: 'postgres',
     url,
@@ -23,8 +30,11 @@ export function createDataSource(url: string, poolSize = 25): DataSource {
     synchronize: false,
     logging: false,
     extra: {
-      max: poolSize,
+      max: size,
       idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: connectTimeoutMs,
+      // A peer that vanished without a word (host down, partition) is noticed on idle sockets too.
+      keepAlive: true,
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>
           oid === types.builtins.INT8 ? parseInt8 : types.getTypeParser(oid, format),

@@ -18,7 +18,9 @@ import { createDataSource, runMigrations } from './data-source';
       useFactory: async (config: AppConfig) => {
         if (!config.databaseUrl)
           throw new Error('DATABASE_URL must be resolved before the app starts');
-        const dataSource = createDataSource(config.databaseUrl);
+        const dataSource = createDataSource(config.databaseUrl, {
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+        });
         await dataSource.initialize();
         const applied = await runMigrations(dataSource);
         if (applied.length > 0) new Logger('Database').log({ applied }, 'migrations applied');

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '../common/metrics/metrics-registry';
+import { AppConfig } from '../config/app-config';
+import { DatabaseOutage, isDatabaseUnreachable } from './database-outage';
 
 /**
  * A SQL statement. Named statements become server-side prepared statements (parsed and
@@ -19,10 +21,19 @@ export interface Statement {
    * all of them.
    */
   readonly prepare?: boolean;
+  /**
+   * How long to wait for the answer before the connection is given up on, instead of
+   * `DATABASE_STATEMENT_TIMEOUT_MS` — for bulk work of background loops and admin routes.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Declares a named (prepared) statement. Names must be unique across the codebase. */
-export function sql(name: string, text: string, options: { prepare?: boolean } = {}): Statement {
+export function sql(
+  name: string,
+  text: string,
+  options: { prepare?: boolean; timeoutMs?: number } = {},
+): Statement {
   return { name, text, ...options };
 }
 
@@ -46,6 +57,7 @@ class Executor implements Queryable {
   constructor(
     private readonly runner: PgRunner,
     private readonly counter: Counter<'statement'>,
+    private readonly timeoutMs: number,
   ) {}
 
   async query<R extends QueryResultRow>(
@@ -69,11 +81,17 @@ class Executor implements Queryable {
   private run<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[]) {
     const statement = typeof stmt === 'string' ? { text: stmt } : stmt;
     this.counter.inc({ statement: statement.name ?? 'adhoc' });
-    return this.runner.query<R>({
-      name: statement.prepare === false ? undefined : statement.name,
-      text: statement.text,
-      values: values as unknown[],
-    });
+    DatabaseOutage.failFast();
+    return this.runner
+      .query<R>({
+        name: statement.prepare === false ? undefined : statement.name,
+        text: statement.text,
+        values: values as unknown[],
+        // A server that stopped answering (frozen, partitioned) fails the statement in bounded
+        // time; the pool then drops the connection instead of queueing behind it.
+        query_timeout: statement.timeoutMs ?? this.timeoutMs,
+      } as QueryConfig)
+      .catch(noteOutage);
   }
 }
 
@@ -83,18 +101,21 @@ class Executor implements Queryable {
  */
 @Injectable()
 export class Database implements Queryable {
+  private readonly logger = new Logger(Database.name);
   private readonly pool: Pool;
   private readonly executor: Executor;
   private readonly counter: Counter<'statement'>;
+  private readonly timeoutMs: number;
 
-  constructor(dataSource: DataSource, metrics: MetricsRegistry) {
+  constructor(dataSource: DataSource, metrics: MetricsRegistry, config: AppConfig) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     this.counter = metrics.counter(
       'molecule_db_queries_total',
       'SQL statements sent, by statement name',
       ['statement'],
     );
-    this.executor = new Executor(this.pool, this.counter);
+    this.timeoutMs = config.databaseStatementTimeoutMs;
+    this.executor = new Executor(this.pool, this.counter, this.timeoutMs);
     registerPoolGauges(metrics, this.pool);
   }
 
@@ -116,25 +137,47 @@ export class Database implements Queryable {
     return this.executor.execute(stmt, values);
   }
 
-  /** Runs `work` in one transaction; rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction; rolls back when it throws. A connection that failed (the
+   * server went away or stopped answering) is not rolled back — the server ends the transaction
+   * with the connection — but dropped, never handed to the next caller.
+   */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
+    // Not counted as statements: the counters are per repository statement.
+    const control = (text: string) =>
+      client.query({ text, query_timeout: this.timeoutMs } as QueryConfig).catch(noteOutage);
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const result = await work(new Executor(client, this.counter));
-      await client.query('COMMIT');
+      await control('BEGIN');
+      const result = await work(new Executor(client, this.counter, this.timeoutMs));
+      await control('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (isDatabaseUnreachable(err)) broken = err as Error;
+      else await control('ROLLBACK').catch((e: unknown) => (broken = e as Error));
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   /** A connection taken out of the pool for the caller's exclusive use (LISTEN, advisory locks). */
-  connect(): Promise<PoolClient> {
-    return this.pool.connect();
+  async connect(): Promise<PoolClient> {
+    DatabaseOutage.failFast();
+    const client = await this.pool.connect().catch(noteOutage);
+    // Between its statements a checked-out connection has no listener: the server going away
+    // then would be an unhandled 'error' event, and the end of the process. The caller learns
+    // of it from its next statement.
+    const ignore = (err: Error) =>
+      this.logger.warn({ err: String(err) }, 'a checked-out database connection was lost');
+    client.on('error', ignore);
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      client.off('error', ignore);
+      release(err);
+    };
+    return client;
   }
 }
 
@@ -161,6 +204,12 @@ function registerPoolGauges(metrics: MetricsRegistry, pool: Pool): void {
     [],
     (gauge) => gauge.set(pool.options.max ?? 0),
   );
+}
+
+/** Remembers an outage for the request being served, and passes the failure on. */
+function noteOutage(err: unknown): never {
+  DatabaseOutage.note(err);
+  throw err;
 }
 
 /** PostgreSQL error codes the repositories react to. */

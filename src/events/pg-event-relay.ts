@@ -105,12 +105,22 @@ export class PgEventRelay implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl });
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      // A reconnect to a server that accepts and never answers must fail, and be tried again.
+      connectionTimeoutMillis: this.config.databaseConnectTimeoutMs,
+      keepAlive: true,
+    });
     client.on('notification', (msg) => this.onNotification(msg));
     client.on('error', (err) => this.connectionLost(client, err));
     client.on('end', () => this.connectionLost(client));
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.listener = client;
   }
 

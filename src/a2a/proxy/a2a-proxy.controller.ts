@@ -1,7 +1,7 @@
 import { Controller, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { platformUnavailable } from '../../common/auth/auth-errors';
+import { platformUnavailable } from '../../common/http/api-error';
 import { bearerToken } from '../../common/auth/bearer';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { forbidden, unauthorized } from '../../common/http/api-error';
@@ -9,6 +9,7 @@ import { atoi } from '../../common/http/query-params';
 import { jsonText } from '../../common/http/json-text';
 import { readBody } from '../../common/http/read-body';
 import { WorkspaceIdPipe } from '../../common/http/uuid';
+import { DatabaseOutage } from '../../database/database-outage';
 import { A2AProxyService } from './a2a-proxy.service';
 import { identifyCaller } from './caller';
 import { ProxyResult } from './proxy-result';
@@ -68,6 +69,8 @@ export class A2AProxyController {
   }
 
   private async write(result: ProxyResult, res: Response): Promise<void> {
+    // The proxy's own lookups failed because the database is away: the contract's outage answer.
+    if (result.status === 500 && DatabaseOutage.seenInThisRequest()) throw platformUnavailable();
     if (result.kind === 'json') {
       res.status(result.status).set(result.headers ?? {});
       res.setHeader('Content-Type', 'application/json');

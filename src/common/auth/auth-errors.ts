@@ -1,13 +1,9 @@
-import { serviceUnavailable } from '../http/api-error';
+import { platformUnavailable } from '../http/api-error';
 
-/** Auth never fails open on a database error: it answers 503 without the error's text. */
-export function platformUnavailable() {
-  return serviceUnavailable('platform datastore unavailable — retry shortly', {
-    code: 'platform_unavailable',
-  });
-}
-
-/** Runs an auth lookup, turning any datastore failure into the canned 503. */
+/**
+ * Runs an auth lookup, turning any datastore failure into the canned 503: auth never fails open
+ * on a database error, and never shows its text.
+ */
 export async function orUnavailable<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;

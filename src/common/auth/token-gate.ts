@@ -1,5 +1,5 @@
 import { ApiError, internalError, unauthorized } from '../http/api-error';
-import { platformUnavailable } from './auth-errors';
+import { platformUnavailable } from '../http/api-error';
 import { bearerToken } from './bearer';
 import { WorkspaceTokens } from './workspace-tokens.service';
 

@@ -44,3 +44,13 @@ export const internalError = make(500);
 export const notImplemented = make(501);
 export const badGateway = make(502);
 export const serviceUnavailable = make(503);
+
+/**
+ * The datastore could not be reached (spec 01 §2.5): the canvas shows its "platform unreachable"
+ * screen on `code: platform_unavailable`. The underlying error text is never included.
+ */
+export function platformUnavailable(): ApiError {
+  return serviceUnavailable('platform datastore unavailable — retry shortly', {
+    code: 'platform_unavailable',
+  });
+}

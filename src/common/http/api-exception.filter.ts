@@ -1,10 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiError } from './api-error';
+import { DatabaseOutage } from '../../database/database-outage';
+import { ApiError, platformUnavailable } from './api-error';
 
 /**
  * Turns every failure into the reference's error shape. NestJS's default
  * `{statusCode, message}` never reaches a client, and neither does internal error text.
+ * A request that failed because the database was unreachable answers the contract's 503
+ * `platform_unavailable` rather than its route's canned 500.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -21,6 +24,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (isInternalFailure(exception) && DatabaseOutage.seenInThisRequest()) {
+      this.logger.warn({ err: describe(exception) }, 'database unreachable; answered 503');
+      exception = platformUnavailable();
+    }
     if (exception instanceof ApiError) {
       res.set(exception.headers).status(exception.status).json(exception.body);
       return;
@@ -33,6 +40,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     this.logger.error({ err: exception }, 'unhandled error');
     res.status(500).json({ error: 'internal error' });
   }
+}
+
+/** A 500 of any kind: a route's canned one, or an error nobody caught. */
+function isInternalFailure(exception: unknown): boolean {
+  if (exception instanceof ApiError || exception instanceof HttpException) {
+    const status = exception instanceof ApiError ? exception.status : exception.getStatus();
+    return status === 500;
+  }
+  return true;
 }
 
 function describe(err: unknown): string {

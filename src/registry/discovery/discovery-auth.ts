@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { platformUnavailable } from '../../common/auth/auth-errors';
+import { platformUnavailable } from '../../common/http/api-error';
 import { bearerToken } from '../../common/auth/bearer';
 import { SessionVerifier } from '../../common/auth/session-verifier';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { identifyCaller } from '../../a2a/proxy/caller';
-import { platformUnavailable } from '../../common/auth/auth-errors';
+import { platformUnavailable } from '../../common/http/api-error';
 import { WorkspaceTokens } from '../../common/auth/workspace-tokens.service';
 import { Clock } from '../../common/clock/clock';
 import { forbidden, unauthorized } from '../../common/http/api-error';
