@@ -31,6 +31,10 @@ export class DedicatedPostgres {
   /** The database URL (its `molecule` database), set once started. */
   url = '';
 
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
   static async start(): Promise<DedicatedPostgres> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'molecule-dedicated-pg-'));
     fs.chmodSync(root, 0o755);

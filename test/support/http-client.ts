@@ -12,15 +12,24 @@ export interface RequestOptions {
   readonly body?: unknown;
 }
 
+/** Sees every response a client gets (e.g. the leak scanner). */
+export type ResponseObserver = (method: string, path: string, response: TestResponse) => void;
+
 /** Minimal fetch wrapper for tests talking real HTTP to a running app. */
 export class HttpClient {
   constructor(
     readonly baseUrl: string,
     private readonly defaultHeaders: Record<string, string> = {},
+    private readonly observers: readonly ResponseObserver[] = [],
   ) {}
 
   withHeaders(headers: Record<string, string>): HttpClient {
-    return new HttpClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+    return new HttpClient(this.baseUrl, { ...this.defaultHeaders, ...headers }, this.observers);
+  }
+
+  /** The same client, and every response it gets (and its derived clients get) is shown to `observer`. */
+  observedBy(observer: ResponseObserver): HttpClient {
+    return new HttpClient(this.baseUrl, this.defaultHeaders, [...this.observers, observer]);
   }
 
   withBearer(token: string): HttpClient {
@@ -65,6 +74,13 @@ export class HttpClient {
     } catch {
       // not JSON: keep the text
     }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
+    const response: TestResponse<T> = {
+      status: res.status,
+      headers: res.headers,
+      body: parsed as T,
+      text,
+    };
+    for (const observe of this.observers) observe(method, path, response);
+    return response;
   }
 }

@@ -79,3 +79,17 @@ function requireEnv(name: string): string {
   if (!value) throw new Error(`${name} is unset: integration tests need the jest global setup`);
   return value;
 }
+
+/** A test's handle on a database it did not clone (a dedicated server's); `close()` ends its pool. */
+export function openTestDatabase(url: string): TestDatabase & { close(): Promise<void> } {
+  const pool = new Pool({ connectionString: url, max: 4 });
+  // The server may be stopped under the test's feet: an idle client's error is expected then.
+  pool.on('error', () => undefined);
+  return {
+    url,
+    pool,
+    query: async <R extends object>(text: string, values?: unknown[]) =>
+      (await pool.query<R & object>(text, values)).rows as R[],
+    close: () => pool.end(),
+  };
+}
