@@ -20,6 +20,11 @@ export class FakeClock extends Clock {
     return { cancel: () => (timer.cancelled = true) };
   }
 
+  /** Timers set and neither fired nor cancelled (a test can check nothing was left armed). */
+  get pendingTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+
   advance(ms: number): void {
     const target = this.current + ms;
     for (;;) {
