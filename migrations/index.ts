@@ -10,6 +10,7 @@ import { WorkspaceTokenUsage1765200000004 } from './1765200000004-WorkspaceToken
 import { OrgPluginAllowlist1765300000000 } from './1765300000000-OrgPluginAllowlist';
 import { WorkspaceReconciler1765000000000 } from './1765000000000-WorkspaceReconciler';
 import { WorkspaceImageDigests1765500000000 } from './1765500000000-WorkspaceImageDigests';
+import { InFlightLeases1765900000000 } from './1765900000000-InFlightLeases';
 
 /** Every migration, in the order it must run. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   WorkspaceTokenUsage1765200000004,
   OrgPluginAllowlist1765300000000,
   WorkspaceImageDigests1765500000000,
+  InFlightLeases1765900000000,
 ];
 
 /**

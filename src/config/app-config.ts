@@ -58,6 +58,8 @@ export class AppConfig {
   readonly activityRetentionDays!: number;
   readonly activityCleanupIntervalMs!: number;
   readonly schedulerPollIntervalMs!: number;
+  /** Lease of a replica on a cron fire or queued A2A delivery it has in flight. */
+  readonly deliveryLeaseMs!: number;
 
   /** Default host directory for `/workspace` (spec 04 §2.3); empty: a named volume. */
   readonly workspaceDir!: string;

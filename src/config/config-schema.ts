@@ -224,6 +224,12 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'How often each replica looks for due cron schedules. A due schedule fires at most this late.',
   },
   {
+    name: 'DELIVERY_LEASE_SECONDS',
+    defaultText: '30',
+    meaning:
+      'Lease of a replica on a cron fire or a queued A2A delivery it has in flight, renewed while the call is out. When a replica dies, another takes its fires and deliveries over this long after its last renewal: one not yet sent is sent (once), one already sent is recorded as interrupted, never sent twice.',
+  },
+  {
     name: 'WORKSPACE_NETWORK',
     defaultText: 'molecule-monorepo-net',
     meaning:

@@ -155,6 +155,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LoadedConfig 
       positiveHours('ACTIVITY_CLEANUP_INTERVAL_HOURS', 6) * 3_600_000,
     ),
     schedulerPollIntervalMs: positiveInt('SCHEDULER_POLL_INTERVAL_MS', 30_000),
+    deliveryLeaseMs: positiveInt('DELIVERY_LEASE_SECONDS', 30, 3_600) * 1000,
     workspaceDir: read('WORKSPACE_DIR').trim(),
     awarenessUrl: read('AWARENESS_URL').trim(),
     docker: {

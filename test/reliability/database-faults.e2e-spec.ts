@@ -74,7 +74,7 @@ describe('database faults', () => {
     await agent?.close();
     await db?.close();
     await proxy?.close();
-    await pg?.destroy();
+    await pg?.close();
   });
 
   /** Every load stream of one round, sent to replica 0 (heartbeats alternate between both). */
@@ -241,7 +241,7 @@ describe('database faults', () => {
       'stopped',
       2_500,
       () => pg.stop(),
-      () => pg.start(),
+      () => pg.resume(),
     );
     await expectTheServerCoped('stopped', result);
     scanner.expectNone();

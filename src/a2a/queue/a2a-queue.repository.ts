@@ -36,38 +36,67 @@ const DEPTH = sql(
   `SELECT count(*)::int AS depth FROM a2a_queue WHERE workspace_id = $1 AND status = 'queued'`,
 );
 /**
- * Claims the next item in one statement: highest priority, then oldest; rows another
- * replica is claiming are skipped, so each item goes to exactly one drainer. A row left
- * `dispatched` longer than the dispatch ceiling (its drainer died) is claimable again.
+ * Claims the next item for this replica in one statement: highest priority, then oldest; rows
+ * another replica is claiming are skipped, so each item goes to exactly one drainer. An item a
+ * dead replica claimed but never sent (its lease lapsed, `$3`) is claimed again; one it had
+ * sent is closed as interrupted in the same statement — never sent twice. Items claimed before
+ * leases existed count as sent once older than `$2` seconds.
  */
 const CLAIM = sql(
   'queue.claim',
-  `UPDATE a2a_queue SET status = 'dispatched', dispatched_at = now(), attempts = attempts + 1
+  `WITH interrupted AS (
+     UPDATE a2a_queue
+        SET status = 'failed', dispatch_owner = NULL, dispatch_lease_until = NULL,
+            last_error = concat_ws(E'\\n', last_error, $6::text)
+      WHERE workspace_id = $1 AND status = 'dispatched'
+        AND (dispatch_sent_at IS NOT NULL OR dispatch_owner IS NULL)
+        AND COALESCE(dispatch_lease_until, dispatched_at + make_interval(secs => $2)) < $3)
+   UPDATE a2a_queue
+      SET status = 'dispatched', dispatched_at = now(),
+          attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END,
+          dispatch_owner = $4, dispatch_lease_until = $5, dispatch_sent_at = NULL
     WHERE id = (
       SELECT id FROM a2a_queue
        WHERE workspace_id = $1
-         AND (status = 'queued' OR (status = 'dispatched' AND dispatched_at < now() - make_interval(secs => $2)))
+         AND (status = 'queued'
+              OR (status = 'dispatched' AND dispatch_owner IS NOT NULL
+                  AND dispatch_sent_at IS NULL AND dispatch_lease_until < $3))
          AND (expires_at IS NULL OR expires_at > now())
        ORDER BY priority DESC, enqueued_at ASC, id
        FOR UPDATE SKIP LOCKED
        LIMIT 1)
     RETURNING id::text, caller_id, body, method, attempts`,
 );
+/** The message is about to leave; only while the item is still this replica's. */
+const MARK_SENT = sql(
+  'queue.mark_sent',
+  `UPDATE a2a_queue SET dispatch_sent_at = now()
+    WHERE id = $1 AND dispatch_owner = $2 AND status = 'dispatched'`,
+);
+const RENEW = sql(
+  'queue.renew',
+  `UPDATE a2a_queue SET dispatch_lease_until = GREATEST(dispatch_lease_until, $3)
+    WHERE dispatch_owner = $1 AND id = ANY($2::uuid[]) AND status = 'dispatched'`,
+);
+/** Every outcome below is written only while the item is still this replica's (`$2`). */
+const RELEASE = `dispatch_owner = NULL, dispatch_lease_until = NULL, dispatch_sent_at = NULL`;
 const COMPLETE = sql(
   'queue.complete',
-  `UPDATE a2a_queue SET status = 'completed', completed_at = now() WHERE id = $1`,
+  `UPDATE a2a_queue SET status = 'completed', completed_at = now(), ${RELEASE}
+    WHERE id = $1 AND dispatch_owner = $2`,
 );
 /** Still busy: back in line, untouched otherwise (the busy retry is not a failure). */
 const REQUEUE = sql(
   'queue.requeue',
-  `UPDATE a2a_queue SET status = 'queued', dispatched_at = NULL, last_error = $2 WHERE id = $1`,
+  `UPDATE a2a_queue SET status = 'queued', dispatched_at = NULL, last_error = $3, ${RELEASE}
+    WHERE id = $1 AND dispatch_owner = $2`,
 );
 const FAIL = sql(
   'queue.fail',
   `UPDATE a2a_queue
-      SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END,
-          dispatched_at = NULL, last_error = $2
-    WHERE id = $1
+      SET status = CASE WHEN attempts >= $4 THEN 'failed' ELSE 'queued' END,
+          dispatched_at = NULL, last_error = $3, ${RELEASE}
+    WHERE id = $1 AND dispatch_owner = $2
     RETURNING status`,
 );
 const EXPIRE = sql(
@@ -89,6 +118,10 @@ const DROP_STALE = sql(
          AND ($2::uuid IS NULL OR workspace_id = $2::uuid)
        FOR UPDATE SKIP LOCKED)`,
 );
+
+/** Appended to `last_error` of a delivery whose replica died after its message left. */
+export const INTERRUPTED_DELIVERY_ERROR =
+  'delivery interrupted: the platform instance delivering it stopped; not sent again (the agent may have received it)';
 
 /** SQL for `a2a_queue`. */
 @Injectable()
@@ -119,22 +152,57 @@ export class A2AQueueRepository {
     return { id: row!.id, depth: depth?.depth ?? 0 };
   }
 
-  claim(workspaceId: string, reclaimAfterSeconds: number): Promise<ClaimedItem | undefined> {
-    return this.db.one<ClaimedItem>(CLAIM, [workspaceId, reclaimAfterSeconds]);
+  /**
+   * The next item of `workspaceId` for `lease.owner` (see CLAIM); `now` is the clock leases are
+   * measured on, `unleasedAfterSeconds` the age at which an item claimed without a lease counts
+   * as lost.
+   */
+  claim(
+    workspaceId: string,
+    lease: { owner: string; until: Date },
+    now: Date,
+    unleasedAfterSeconds: number,
+  ): Promise<ClaimedItem | undefined> {
+    return this.db.one<ClaimedItem>(CLAIM, [
+      workspaceId,
+      unleasedAfterSeconds,
+      now,
+      lease.owner,
+      lease.until,
+      INTERRUPTED_DELIVERY_ERROR,
+    ]);
   }
 
-  async complete(id: string): Promise<void> {
-    await this.db.execute(COMPLETE, [id]);
+  /** False when the item is no longer this replica's (another one took it over). */
+  async markSent(id: string, owner: string): Promise<boolean> {
+    return (await this.db.execute(MARK_SENT, [id, owner])) > 0;
   }
 
-  async requeue(id: string, reason: string): Promise<void> {
-    await this.db.execute(REQUEUE, [id, reason]);
+  async renew(owner: string, ids: readonly string[], until: Date): Promise<void> {
+    await this.db.execute(RENEW, [owner, ids, until]);
   }
 
-  /** Back to `queued`, or `failed` once `maxAttempts` deliveries were tried. */
-  async fail(id: string, message: string, maxAttempts: number): Promise<'queued' | 'failed'> {
-    return (await this.db.one<{ status: 'queued' | 'failed' }>(FAIL, [id, message, maxAttempts]))!
-      .status;
+  async complete(id: string, owner: string): Promise<void> {
+    await this.db.execute(COMPLETE, [id, owner]);
+  }
+
+  async requeue(id: string, owner: string, reason: string): Promise<void> {
+    await this.db.execute(REQUEUE, [id, owner, reason]);
+  }
+
+  /**
+   * Back to `queued`, or `failed` once `maxAttempts` deliveries were tried; undefined when the
+   * item is no longer this replica's.
+   */
+  async fail(
+    id: string,
+    owner: string,
+    message: string,
+    maxAttempts: number,
+  ): Promise<'queued' | 'failed' | undefined> {
+    return (
+      await this.db.one<{ status: 'queued' | 'failed' }>(FAIL, [id, owner, message, maxAttempts])
+    )?.status;
   }
 
   expire(): Promise<number> {

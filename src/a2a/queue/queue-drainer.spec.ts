@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
+import { FakeClock } from '../../../test/support/fake-clock';
 import { createUnit, quietLogs } from '../../../test/support/unit';
+import { Clock } from '../../common/clock/clock';
+import { AppConfig } from '../../config/app-config';
 import { A2AMetrics } from '../a2a-metrics';
 import { DelegationStitch } from '../delegation/delegation-stitch';
 import { A2AProxyService } from '../proxy/a2a-proxy.service';
@@ -62,10 +65,19 @@ describe('QueueDrainer.drainOne', () => {
     attempts: 1,
   };
 
-  async function drainWith(result: ProxyResult) {
-    const unit = await createUnit(QueueDrainer);
+  const clock = new FakeClock(new Date('2026-04-01T12:00:00Z'));
+  const drainer = () =>
+    createUnit(QueueDrainer, [
+      { provide: Clock, useValue: clock },
+      { provide: AppConfig, useValue: { deliveryLeaseMs: 30_000 } },
+    ]);
+
+  async function drainWith(result: ProxyResult, sent: boolean | Error = true) {
+    const unit = await drainer();
     const queue = unit.mock(A2AQueueRepository);
     queue.claim.mockResolvedValue(item);
+    if (sent instanceof Error) queue.markSent.mockRejectedValue(sent);
+    else queue.markSent.mockResolvedValue(sent);
     queue.fail.mockResolvedValue('queued');
     const proxy = unit.mock(A2AProxyService);
     proxy.proxy.mockResolvedValue(result);
@@ -76,8 +88,36 @@ describe('QueueDrainer.drainOne', () => {
       proxy,
       stitch: unit.mock(DelegationStitch),
       metrics: unit.mock(A2AMetrics),
+      owner: unit.sut.owner,
     };
   }
+
+  it('claims under a lease of this replica and marks the item sent before it leaves', async () => {
+    const { queue, proxy, owner } = await drainWith(jsonResult(200, {}, 'delivered'));
+    expect(queue.claim).toHaveBeenCalledWith(
+      'ws',
+      { owner, until: new Date('2026-04-01T12:00:30Z') },
+      clock.now(),
+      expect.any(Number),
+    );
+    expect(queue.markSent).toHaveBeenCalledWith('q-1', owner);
+    expect(queue.markSent.mock.invocationCallOrder[0]).toBeLessThan(
+      proxy.proxy.mock.invocationCallOrder[0],
+    );
+    // The lease is let go with the delivery: nothing renews it any more.
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it.each([
+    ['another replica took the item over', false],
+    ['the mark may not have landed', new Error('db gone')],
+  ])('sends nothing when %s', async (_, sent) => {
+    const { outcome, queue, proxy } = await drainWith(jsonResult(200, {}, 'delivered'), sent);
+    expect(outcome).toBe('lost');
+    expect(proxy.proxy).not.toHaveBeenCalled();
+    expect(queue.complete).not.toHaveBeenCalled();
+    expect(queue.fail).not.toHaveBeenCalled();
+  });
 
   it('dispatches as the stored caller, without logging each failed try', async () => {
     const { proxy } = await drainWith(jsonResult(200, { result: {} }, 'delivered'));
@@ -91,7 +131,7 @@ describe('QueueDrainer.drainOne', () => {
       jsonResult(200, { result: {} }, 'delivered'),
     );
     expect(outcome).toBe('delivered');
-    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(queue.complete).toHaveBeenCalledWith('q-1', expect.any(String));
     expect(stitch.afterDelivery).toHaveBeenCalledWith('ws', item, expect.any(Buffer));
   });
 
@@ -100,7 +140,7 @@ describe('QueueDrainer.drainOne', () => {
       jsonResult(202, { accepted: true }, 'delivered'),
     );
     expect(outcome).toBe('delivered');
-    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(queue.complete).toHaveBeenCalledWith('q-1', expect.any(String));
     expect(stitch.afterDelivery).not.toHaveBeenCalled();
   });
 
@@ -108,7 +148,7 @@ describe('QueueDrainer.drainOne', () => {
     const { metrics } = await drainWith(jsonResult(200, { result: {} }, 'delivered'));
     expect(metrics.drained.mock.calls).toEqual([['delivered']]);
 
-    const unit = await createUnit(QueueDrainer);
+    const unit = await drainer();
     unit.mock(A2AQueueRepository).claim.mockResolvedValue(undefined);
     expect(await unit.sut.drainOne('ws')).toBe('empty');
     expect(unit.mock(A2AMetrics).drained).not.toHaveBeenCalled();
@@ -121,7 +161,7 @@ describe('QueueDrainer.drainOne', () => {
     expect(outcome).toBe('requeued');
     expect(metrics.drained.mock.calls).toEqual([['requeued']]);
     expect(queue.complete).not.toHaveBeenCalled();
-    expect(queue.fail).toHaveBeenCalledWith('q-1', 'Found', 5);
+    expect(queue.fail).toHaveBeenCalledWith('q-1', expect.any(String), 'Found', 5);
   });
 
   it('reads a streamed reply to its end, so the agent is not left hanging', async () => {
@@ -134,7 +174,7 @@ describe('QueueDrainer.drainOne', () => {
       outcome: 'delivered',
     });
     expect(outcome).toBe('delivered');
-    expect(queue.complete).toHaveBeenCalledWith('q-1');
+    expect(queue.complete).toHaveBeenCalledWith('q-1', expect.any(String));
     expect(stream.readableFlowing).toBe(true);
   });
 });

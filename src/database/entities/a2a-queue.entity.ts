@@ -27,4 +27,8 @@ export class A2AQueueEntity {
   @Column('integer', { default: 0 }) attempts!: number;
   @Column('text', { default: 'queued' }) status!: A2AQueueStatus;
   @Column('text', { nullable: true }) last_error!: string | null;
+  /** The replica delivering it, its lease, and when the message left (see InFlightLeases). */
+  @Column('text', { nullable: true }) dispatch_owner!: string | null;
+  @Column('timestamptz', { nullable: true }) dispatch_lease_until!: Date | null;
+  @Column('timestamptz', { nullable: true }) dispatch_sent_at!: Date | null;
 }

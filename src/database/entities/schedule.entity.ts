@@ -20,4 +20,9 @@ export class WorkspaceScheduleEntity {
   @Column('integer', { default: 0 }) consecutive_empty_runs!: number;
   @Column('timestamptz', { nullable: true }) deferred_since!: Date | null;
   @Column('timestamptz', { nullable: true }) firing_since!: Date | null;
+  /** The replica firing it, its lease, the message id it sends, and when it was sent. */
+  @Column('text', { nullable: true }) firing_owner!: string | null;
+  @Column('timestamptz', { nullable: true }) firing_lease_until!: Date | null;
+  @Column('text', { nullable: true }) firing_message_id!: string | null;
+  @Column('timestamptz', { nullable: true }) firing_sent_at!: Date | null;
 }

@@ -1,4 +1,11 @@
-import { CAPACITY_RECHECK_MS, CAPACITY_WAIT_MS, decideClaim, DueRow } from './claim-decision';
+import {
+  CAPACITY_RECHECK_MS,
+  CAPACITY_WAIT_MS,
+  decideClaim,
+  decideOrphan,
+  DueRow,
+  OrphanedFire,
+} from './claim-decision';
 
 const NOW = new Date('2026-04-01T12:00:30.000Z');
 const row = (fields: Partial<DueRow> = {}): DueRow => ({
@@ -22,6 +29,7 @@ describe('decideClaim', () => {
       kind: 'fire',
       row: row(),
       nextRunAt: new Date('2026-04-01T12:05:00.000Z'),
+      messageId: expect.stringMatching(/^cron-s-1-[0-9a-f]{8}$/),
     });
   });
 
@@ -64,5 +72,28 @@ describe('decideClaim', () => {
       kind: 'fire',
       nextRunAt: null,
     });
+  });
+});
+
+describe('decideOrphan', () => {
+  const fire = (fields: Partial<OrphanedFire>): OrphanedFire => ({
+    ...row(),
+    messageId: 'cron-s-1-00000000',
+    sent: false,
+    wanted: true,
+    ...fields,
+  });
+
+  it('sends a fire whose message never left, once, with its message id', () => {
+    expect(decideOrphan(fire({}))).toEqual({ kind: 'resume', fire: fire({}) });
+  });
+
+  it('never sends again a fire whose message left: it is recorded as interrupted', () => {
+    expect(decideOrphan(fire({ sent: true })).kind).toBe('interrupted');
+    expect(decideOrphan(fire({ sent: true, wanted: false })).kind).toBe('interrupted');
+  });
+
+  it('lets go of a fire that never left and is no longer wanted', () => {
+    expect(decideOrphan(fire({ wanted: false })).kind).toBe('release');
   });
 });

@@ -2,7 +2,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { createUnit } from '../../../test/support/unit';
-import { ClaimDecision, DueRow } from './claim-decision';
+import { ClaimDecision, decideOrphan, DueRow, OrphanedFire } from './claim-decision';
 import { CLAIM_BATCH, CronLoop, MAX_CONCURRENT_FIRES } from './cron-loop';
 import { DueSchedulesRepository } from './due-schedules.repository';
 import { FireMetrics } from './fire-metrics';
@@ -23,16 +23,24 @@ const row = (i: number, nativeScheduler = false): DueRow => ({
 });
 
 describe('CronLoop.tick', () => {
-  async function unit(due: DueRow[]) {
+  async function unit(due: DueRow[], orphaned: OrphanedFire[] = []) {
     const u = await createUnit(CronLoop, [
       { provide: Clock, useValue: new FakeClock(new Date('2026-04-01T12:00:00Z')) },
-      { provide: AppConfig, useValue: { schedulerPollIntervalMs: 30_000 } },
+      {
+        provide: AppConfig,
+        useValue: { schedulerPollIntervalMs: 30_000, deliveryLeaseMs: 30_000 },
+      },
     ]);
     const repo = u.mock(DueSchedulesRepository);
     const remaining = [...due];
-    repo.claim.mockImplementation(async (now, _stale, limit, decide) =>
-      remaining.splice(0, limit).map((r): ClaimDecision => decide(r)),
-    );
+    const orphans = [...orphaned];
+    repo.claim.mockImplementation(async (_now, _lease, limit, decide) => {
+      const adopted = orphans.splice(0, limit).map(decideOrphan);
+      return {
+        orphans: adopted,
+        due: remaining.splice(0, limit - adopted.length).map((r): ClaimDecision => decide(r)),
+      };
+    });
     return {
       loop: u.sut,
       repo,
@@ -77,7 +85,30 @@ describe('CronLoop.tick', () => {
     firer.fire.mockResolvedValue('ok');
     const summary = await loop.tick();
     expect(summary).toMatchObject({ claimed: 2, fired: 1, nativeSkipped: 1 });
-    expect(firer.fire).toHaveBeenCalledWith(row(2));
+    expect(firer.fire).toHaveBeenCalledWith(
+      { ...row(2), messageId: expect.stringMatching(/^cron-s-2-/) },
+      expect.any(String),
+    );
+  });
+
+  it('takes over fires of dead replicas: sends the unsent one, records the sent one', async () => {
+    const orphan = (i: number, sent: boolean): OrphanedFire => ({
+      ...row(i),
+      messageId: `cron-s-${i}-00000000`,
+      sent,
+      wanted: true,
+    });
+    const { loop, firer } = await unit([row(3)], [orphan(1, false), orphan(2, true)]);
+    firer.fire.mockResolvedValue('ok');
+    firer.interrupted.mockResolvedValue('error');
+    const summary = await loop.tick();
+    await loop.whenIdle();
+    expect(summary).toMatchObject({ resumed: 1, interrupted: 1, fired: 1 });
+    expect(firer.fire.mock.calls.map(([order]) => order.messageId)).toEqual([
+      'cron-s-1-00000000',
+      expect.stringMatching(/^cron-s-3-/),
+    ]);
+    expect(firer.interrupted).toHaveBeenCalledWith(orphan(2, true), loop.owner);
   });
 
   it('records a skip for a workspace at capacity past the wait', async () => {

@@ -1,34 +1,47 @@
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock/clock';
+import { LeaseRenewer } from '../../common/leases/lease-renewer';
 import { BackgroundLoops, LoopDefinition } from '../../common/loops/background-loops';
 import { LoopNames } from '../../common/loops/loop-names';
 import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
 import { AppConfig } from '../../config/app-config';
-import { ClaimDecision, decideClaim, nextRunOrNull } from './claim-decision';
+import {
+  ClaimDecision,
+  decideClaim,
+  FireOrder,
+  nextRunOrNull,
+  OrphanDecision,
+} from './claim-decision';
 import { DueSchedulesRepository } from './due-schedules.repository';
 import { FireMetrics } from './fire-metrics';
-import { RunStatus } from './fire-outcome';
 import { FireSlots } from './fire-slots';
-import { FIRE_TIMEOUT_MS, ScheduleFirer } from './schedule-firer';
+import { FireResult, ScheduleFirer } from './schedule-firer';
 
 /** Fires in flight per replica. */
 export const MAX_CONCURRENT_FIRES = 64;
 /** Due rows claimed per transaction (never more than the free slots). */
 export const CLAIM_BATCH = 64;
-/** A fire claimed longer ago than this lost its replica: its row may be claimed again. */
-const ORPHANED_FIRE_MS = FIRE_TIMEOUT_MS + 60_000;
 /** Without a graceful shutdown (an app closed directly), how long fires in flight get. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface TickSummary extends Record<string, unknown> {
   claimed: number;
+  /** Fires of dead replicas taken over: sent now (never sent before), or recorded interrupted. */
+  resumed: number;
+  interrupted: number;
   fired: number;
   deferred: number;
   skipped: number;
   nativeSkipped: number;
   inFlight: number;
   /** Outcomes of fires that finished since the previous tick's log line. */
-  finished: Partial<Record<RunStatus, number>>;
+  finished: Partial<Record<FireResult, number>>;
 }
 
 /**
@@ -38,11 +51,20 @@ export interface TickSummary extends Record<string, unknown> {
  * wherever it is claimed. Fires run in a bounded set of slots and outlive the tick: a slow
  * agent delays neither the other fires nor the next tick. The tick keeps claiming while rows
  * are due and slots free up.
+ *
+ * A claimed fire is this replica's under a lease it renews while the call is out. Should the
+ * replica die, its lease lapses and another replica's tick takes the fire over: sent then if
+ * its message never left, recorded as interrupted if it did — a slot is neither lost nor fired
+ * twice, and the row is free again within `DELIVERY_LEASE_SECONDS` plus one poll.
  */
 @Injectable()
 export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CronLoop.name);
+  /** This replica's claim token on the fires it holds. */
+  readonly owner = randomUUID();
   private readonly slots = new FireSlots(MAX_CONCURRENT_FIRES);
-  private finished: Partial<Record<RunStatus, number>> = {};
+  private readonly leases: LeaseRenewer;
+  private finished: Partial<Record<FireResult, number>> = {};
   private stopping = false;
   readonly definition: LoopDefinition;
 
@@ -55,6 +77,12 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly metrics: FireMetrics,
     private readonly shutdown: ShutdownSignal,
   ) {
+    this.leases = new LeaseRenewer(
+      clock,
+      config.deliveryLeaseMs,
+      (ids, until) => due.renewFires(this.owner, ids, until),
+      this.logger,
+    );
     this.definition = {
       name: LoopNames.scheduler,
       intervalMs: config.schedulerPollIntervalMs,
@@ -86,6 +114,8 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
   async tick(): Promise<TickSummary> {
     const summary: TickSummary = {
       claimed: 0,
+      resumed: 0,
+      interrupted: 0,
       fired: 0,
       deferred: 0,
       skipped: 0,
@@ -97,15 +127,16 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
       await this.slots.whenFree();
       const limit = Math.min(this.slots.free, CLAIM_BATCH);
       const now = this.clock.now();
-      const claims = await this.due.claim(
+      const claimed = await this.due.claim(
         now,
-        new Date(now.getTime() - ORPHANED_FIRE_MS),
+        { owner: this.owner, until: this.leases.leaseUntil() },
         limit,
         (row) => decideClaim(row, now),
       );
-      summary.claimed += claims.length;
-      for (const claim of claims) await this.act(claim, summary);
-      if (claims.length < limit) break;
+      summary.claimed += claimed.due.length;
+      for (const orphan of claimed.orphans) await this.takeOver(orphan, summary);
+      for (const claim of claimed.due) await this.act(claim, summary);
+      if (claimed.orphans.length + claimed.due.length < limit) break;
     }
     summary.inFlight = this.slots.inFlight;
     summary.finished = this.finished;
@@ -118,7 +149,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
       case 'fire':
         summary.fired++;
         this.metrics.claimedLate((this.clock.now().getTime() - claim.row.dueAt.getTime()) / 1000);
-        this.slots.run(() => this.firer.fire(claim.row).then((status) => this.count(status)));
+        this.send({ ...claim.row, messageId: claim.messageId });
         return;
       case 'skip':
         summary.skipped++;
@@ -133,8 +164,34 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
     }
   }
 
-  private count(status: RunStatus): void {
-    this.metrics.recorded(status);
+  private async takeOver(orphan: OrphanDecision, summary: TickSummary): Promise<void> {
+    switch (orphan.kind) {
+      case 'resume':
+        summary.resumed++;
+        this.send(orphan.fire);
+        return;
+      case 'interrupted':
+        summary.interrupted++;
+        this.count(await this.firer.interrupted(orphan.fire, this.owner));
+        return;
+      case 'release':
+        return;
+    }
+  }
+
+  /** Sends a fire in a slot, its lease renewed until its outcome is recorded. */
+  private send(order: FireOrder): void {
+    this.leases.hold(order.id);
+    this.slots.run(() =>
+      this.firer
+        .fire(order, this.owner)
+        .then((result) => this.count(result))
+        .finally(() => this.leases.release(order.id)),
+    );
+  }
+
+  private count(status: FireResult): void {
+    if (status !== 'lost') this.metrics.recorded(status);
     this.finished[status] = (this.finished[status] ?? 0) + 1;
   }
 

@@ -1,8 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { Database, sql } from '../../database/database.service';
 import { WorkspaceEntity, WorkspaceScheduleEntity } from '../../database/entities';
-import { ClaimDecision, DueRow } from './claim-decision';
+import {
+  ClaimDecision,
+  cronMessageId,
+  decideOrphan,
+  DueRow,
+  OrphanDecision,
+} from './claim-decision';
 import { RunRecord } from './run-record';
+
+/** A claim from before fire leases existed is orphaned once older than this (the fire timeout + 1 min). */
+const UNLEASED_CLAIM_SECONDS = 6 * 60;
+
+/** What one claiming transaction took: fires taken over from dead replicas, and due rows. */
+export interface Claimed {
+  readonly orphans: OrphanDecision[];
+  readonly due: ClaimDecision[];
+}
+
+/** Whose claims these are, and until when. */
+export interface Lease {
+  readonly owner: string;
+  readonly until: Date;
+}
 
 type DueDbRow = Pick<
   WorkspaceScheduleEntity,
@@ -21,9 +42,8 @@ type DueDbRow = Pick<
   };
 
 /**
- * Due rows of live workspaces, oldest slot first. Rows another replica holds are skipped, and
- * so are rows whose fire is still in flight — unless that claim is older than `$2`, i.e. the
- * replica that made it died before recording the outcome.
+ * Due rows of live workspaces, oldest slot first; rows another replica holds are skipped, and so
+ * are rows with a fire in flight (one schedule never has two).
  */
 const CLAIM_DUE = sql(
   'scheduler.claim_due',
@@ -32,26 +52,69 @@ const CLAIM_DUE = sql(
           COALESCE(w.max_concurrent_tasks, 1) AS max_concurrent_tasks, w.native_scheduler
      FROM workspace_schedules s
      JOIN workspaces w ON w.id = s.workspace_id
-    WHERE s.enabled AND s.next_run_at <= $1
-      AND (s.firing_since IS NULL OR s.firing_since < $2)
+    WHERE s.enabled AND s.next_run_at <= $1 AND s.firing_since IS NULL
       AND w.status IS DISTINCT FROM 'removed'
     ORDER BY s.next_run_at
-    LIMIT $3
+    LIMIT $2
       FOR UPDATE OF s SKIP LOCKED`,
+);
+/**
+ * Fires in flight whose replica stopped renewing its lease (it died), taken over by this one. A
+ * claim from before leases existed (no owner) counts as orphaned once older than `$5` seconds,
+ * and as possibly sent: nothing recorded when its message left.
+ */
+const ADOPT_ORPHANS = sql(
+  'scheduler.adopt_orphans',
+  `UPDATE workspace_schedules s SET firing_owner = $2, firing_lease_until = $3, updated_at = $1
+     FROM (SELECT id, firing_owner IS NULL AS unleased FROM workspace_schedules
+            WHERE firing_since IS NOT NULL
+              AND COALESCE(firing_lease_until, firing_since + make_interval(secs => $5)) < $1
+            ORDER BY firing_since
+            LIMIT $4
+              FOR UPDATE SKIP LOCKED) o,
+          workspaces w
+    WHERE s.id = o.id AND w.id = s.workspace_id
+   RETURNING s.id, s.workspace_id, s.name, s.cron_expr, s.timezone, s.prompt,
+             COALESCE(s.firing_message_id, '') AS firing_message_id,
+             (s.firing_sent_at IS NOT NULL OR o.unleased) AS sent,
+             (s.enabled AND w.status IS DISTINCT FROM 'removed') AS wanted`,
 );
 const SETTLE_CLAIMS = sql(
   'scheduler.settle_claims',
   `UPDATE workspace_schedules s
       SET next_run_at = c.next_run_at, deferred_since = c.deferred_since,
-          firing_since = c.firing_since, updated_at = $1
-     FROM unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
-          AS c(id, next_run_at, deferred_since, firing_since)
+          firing_since = c.firing_since, firing_message_id = c.message_id,
+          firing_owner = CASE WHEN c.firing_since IS NULL THEN NULL ELSE $6 END,
+          firing_lease_until = CASE WHEN c.firing_since IS NULL THEN NULL ELSE $7::timestamptz END,
+          firing_sent_at = NULL, updated_at = $1
+     FROM unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $8::text[])
+          AS c(id, next_run_at, deferred_since, firing_since, message_id)
     WHERE s.id = c.id`,
+);
+/** Lets an orphaned fire that is no longer wanted go, sending nothing. */
+const RELEASE_FIRES = sql(
+  'scheduler.release_fires',
+  `UPDATE workspace_schedules
+      SET firing_since = NULL, firing_owner = NULL, firing_lease_until = NULL,
+          firing_message_id = NULL, firing_sent_at = NULL, updated_at = $1
+    WHERE id = ANY($2::uuid[]) AND firing_owner = $3`,
+);
+/** The message is about to leave; only while the fire is still this replica's. */
+const MARK_SENT = sql(
+  'scheduler.mark_sent',
+  `UPDATE workspace_schedules SET firing_sent_at = $4
+    WHERE id = $1 AND firing_owner = $2 AND firing_message_id = $3`,
+);
+const RENEW_FIRES = sql(
+  'scheduler.renew_fires',
+  `UPDATE workspace_schedules SET firing_lease_until = GREATEST(firing_lease_until, $3)
+    WHERE firing_owner = $1 AND id = ANY($2::uuid[])`,
 );
 /**
  * The outcome of a run on the schedule row and, in the same statement, its history row. A
  * `next_run_at` that passed while the fire was in flight moves to the next slot after now
- * (no back-fill); one that a PATCH moved meanwhile is kept.
+ * (no back-fill); one that a PATCH moved meanwhile is kept. A fire's outcome is written only
+ * while the fire is still this replica's (`$9`; NULL for a skip, which holds no fire).
  */
 const RECORD_RUN = sql(
   'scheduler.record_run',
@@ -61,8 +124,9 @@ const RECORD_RUN = sql(
             next_run_at = CASE WHEN next_run_at <= $2 THEN COALESCE($5, next_run_at)
                                ELSE next_run_at END,
             consecutive_empty_runs = CASE WHEN $6 THEN 0 ELSE consecutive_empty_runs END,
-            firing_since = NULL, updated_at = $2
-      WHERE id = $1
+            firing_since = NULL, firing_owner = NULL, firing_lease_until = NULL,
+            firing_message_id = NULL, firing_sent_at = NULL, updated_at = $2
+      WHERE id = $1 AND firing_owner IS NOT DISTINCT FROM $9
       RETURNING workspace_id)
    INSERT INTO activity_logs (workspace_id, activity_type, source_id, method, summary,
                               request_body, status, error_detail, created_at)
@@ -100,29 +164,55 @@ export class DueSchedulesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Claims up to `limit` due schedules and applies `decide` to each inside the claiming
-   * transaction, so the new `next_run_at` is committed with the claim: a schedule is claimed
-   * by exactly one replica per slot.
+   * In one transaction: takes over up to `limit` fires orphaned by dead replicas, then claims due
+   * schedules (as many as the limit leaves) and applies `decide` to each, so the new
+   * `next_run_at` is committed with the claim: a schedule is claimed by exactly one replica per
+   * slot, and a claimed fire is this replica's under `lease`.
    */
   claim(
     now: Date,
-    staleFiringBefore: Date,
+    lease: Lease,
     limit: number,
     decide: (row: DueRow) => ClaimDecision,
-  ): Promise<ClaimDecision[]> {
+  ): Promise<Claimed> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<DueDbRow>(CLAIM_DUE, [now, staleFiringBefore, limit]);
-      if (rows.length === 0) return [];
-      const decisions = rows.map((row) => decide(dueRow(row)));
-      await tx.execute(SETTLE_CLAIMS, [
-        now,
-        decisions.map((d) => d.row.id),
-        decisions.map((d) => d.nextRunAt),
-        decisions.map((d) => (d.kind === 'defer' ? d.deferredSince : null)),
-        decisions.map((d) => (d.kind === 'fire' ? now : null)),
-      ]);
-      return decisions;
+      const orphans = (
+        await tx.query<OrphanDbRow>(ADOPT_ORPHANS, [
+          now,
+          lease.owner,
+          lease.until,
+          limit,
+          UNLEASED_CLAIM_SECONDS,
+        ])
+      ).map((row) => decideOrphan(orphanedFire(row)));
+      const released = orphans.filter((o) => o.kind === 'release').map((o) => o.fire.id);
+      if (released.length > 0) await tx.execute(RELEASE_FIRES, [now, released, lease.owner]);
+
+      const rows = await tx.query<DueDbRow>(CLAIM_DUE, [now, limit - orphans.length]);
+      const due = rows.map((row) => decide(dueRow(row)));
+      if (due.length > 0) {
+        await tx.execute(SETTLE_CLAIMS, [
+          now,
+          due.map((d) => d.row.id),
+          due.map((d) => d.nextRunAt),
+          due.map((d) => (d.kind === 'defer' ? d.deferredSince : null)),
+          due.map((d) => (d.kind === 'fire' ? now : null)),
+          lease.owner,
+          lease.until,
+          due.map((d) => (d.kind === 'fire' ? d.messageId : null)),
+        ]);
+      }
+      return { orphans, due };
     });
+  }
+
+  /** Marks the fire's message as leaving; false when the fire is no longer this replica's. */
+  async markSent(scheduleId: string, owner: string, messageId: string, at: Date): Promise<boolean> {
+    return (await this.db.execute(MARK_SENT, [scheduleId, owner, messageId, at])) > 0;
+  }
+
+  async renewFires(owner: string, scheduleIds: readonly string[], until: Date): Promise<void> {
+    await this.db.execute(RENEW_FIRES, [owner, scheduleIds, until]);
   }
 
   async recordRun(r: RunRecord): Promise<void> {
@@ -135,6 +225,7 @@ export class DueSchedulesRepository {
       r.resetEmptyRuns,
       r.summary,
       JSON.stringify(r.requestBody),
+      r.owner,
     ]);
   }
 
@@ -164,6 +255,25 @@ export class DueSchedulesRepository {
   resetPhantomBusy(quietSince: Date): Promise<{ id: string; name: string }[]> {
     return this.db.query(RESET_PHANTOM_BUSY, [quietSince]);
   }
+}
+
+type OrphanDbRow = Pick<
+  WorkspaceScheduleEntity,
+  'id' | 'workspace_id' | 'name' | 'cron_expr' | 'timezone' | 'prompt'
+> & { firing_message_id: string; sent: boolean; wanted: boolean };
+
+function orphanedFire(row: OrphanDbRow) {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    cronExpr: row.cron_expr,
+    timezone: row.timezone,
+    prompt: row.prompt,
+    messageId: row.firing_message_id || cronMessageId(row.id),
+    sent: row.sent,
+    wanted: row.wanted,
+  };
 }
 
 function dueRow(row: DueDbRow): DueRow {

@@ -14,6 +14,7 @@ const fields = {
   error: '',
   nextRunAt: null,
   resetEmptyRuns: true,
+  owner: 'replica-1',
 };
 
 describe('firedRecord', () => {

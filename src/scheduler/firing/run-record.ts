@@ -22,6 +22,8 @@ export interface RunRecord {
   readonly resetEmptyRuns: boolean;
   readonly summary: string;
   readonly requestBody: Record<string, unknown>;
+  /** The replica whose fire this was (null: a skip, which holds no fire). */
+  readonly owner: string | null;
 }
 
 /** Error texts come from agents: bounded, and storable (PostgreSQL text refuses NUL). */
@@ -30,7 +32,7 @@ const MAX_HISTORY_PROMPT_BYTES = 200;
 
 export function firedRecord(
   s: DueSchedule,
-  fields: Pick<RunRecord, 'at' | 'status' | 'error' | 'nextRunAt' | 'resetEmptyRuns'>,
+  fields: Pick<RunRecord, 'at' | 'status' | 'error' | 'nextRunAt' | 'resetEmptyRuns' | 'owner'>,
 ): RunRecord {
   return {
     scheduleId: s.id,
@@ -59,6 +61,7 @@ export function skippedRecord(
     error: reason,
     nextRunAt: null,
     resetEmptyRuns: false,
+    owner: null,
     summary: `Cron skipped: ${s.name}`,
     requestBody: {
       schedule_id: s.id,
