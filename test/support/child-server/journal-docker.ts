@@ -2,13 +2,21 @@ import * as fs from 'node:fs';
 import { WorkspaceStartSpec } from '../../../src/provisioner/provisioner.port';
 import { FakeDocker } from '../fake-compute';
 
-/** One engine call, as the test reads it back from the journal. */
+/**
+ * One engine call (or another hang point's visit), as the test reads it back from the journal.
+ */
 export interface JournalEntry {
   readonly pid: number;
   readonly call: string;
+  /** The engine's workspace; for the scheduler's and the queue's hang points, their row id. */
   readonly workspaceId: string;
   /** `start`: the files the container got in `/configs` (its token among them). */
   readonly configFiles?: Readonly<Record<string, string>>;
+}
+
+/** Appends one entry to the journal file (one JSON line), tagged with this process. */
+export function appendJournal(journal: string, entry: Omit<JournalEntry, 'pid'>): void {
+  fs.appendFileSync(journal, `${JSON.stringify({ pid: process.pid, ...entry })}\n`);
 }
 
 /**
@@ -42,7 +50,7 @@ export class JournalDocker extends FakeDocker {
   }
 
   private write(entry: Omit<JournalEntry, 'pid'>): void {
-    fs.appendFileSync(this.journal, `${JSON.stringify({ pid: process.pid, ...entry })}\n`);
+    appendJournal(this.journal, entry);
   }
 }
 
