@@ -105,7 +105,8 @@ export class Database implements Queryable {
   private readonly pool: Pool;
   private readonly executor: Executor;
   private readonly counter: Counter<'statement'>;
-  private readonly timeoutMs: number;
+  /** `DATABASE_STATEMENT_TIMEOUT_MS`: callers running raw statements on a connection of their own bound them by it too. */
+  readonly statementTimeoutMs: number;
 
   constructor(dataSource: DataSource, metrics: MetricsRegistry, config: AppConfig) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
@@ -114,8 +115,8 @@ export class Database implements Queryable {
       'SQL statements sent, by statement name',
       ['statement'],
     );
-    this.timeoutMs = config.databaseStatementTimeoutMs;
-    this.executor = new Executor(this.pool, this.counter, this.timeoutMs);
+    this.statementTimeoutMs = config.databaseStatementTimeoutMs;
+    this.executor = new Executor(this.pool, this.counter, this.statementTimeoutMs);
     registerPoolGauges(metrics, this.pool);
   }
 
@@ -146,11 +147,13 @@ export class Database implements Queryable {
     const client = await this.connect();
     // Not counted as statements: the counters are per repository statement.
     const control = (text: string) =>
-      client.query({ text, query_timeout: this.timeoutMs } as QueryConfig).catch(noteOutage);
+      client
+        .query({ text, query_timeout: this.statementTimeoutMs } as QueryConfig)
+        .catch(noteOutage);
     let broken: Error | undefined;
     try {
       await control('BEGIN');
-      const result = await work(new Executor(client, this.counter, this.timeoutMs));
+      const result = await work(new Executor(client, this.counter, this.statementTimeoutMs));
       await control('COMMIT');
       return result;
     } catch (err) {

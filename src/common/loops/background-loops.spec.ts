@@ -12,7 +12,7 @@ import { LoopLiveness } from './loop-liveness';
 
 function setup() {
   const clock = new FakeClock(new Date(0));
-  const db = mock<Database>();
+  const db = mock<Database>({ statementTimeoutMs: 5_000 });
   const liveness = mock<LoopLiveness>();
   const metrics = new MetricsRegistry();
   const shutdown = new ShutdownSignal();
@@ -31,7 +31,10 @@ function setup() {
 function lockClient(locked: boolean, unlock: () => Promise<unknown> = async () => ({})) {
   const client = mock<PoolClient>();
   const statements: string[] = [];
-  client.query.mockImplementation((async (text: string) => {
+  client.query.mockImplementation((async (statement: { text: string; query_timeout: number }) => {
+    const { text } = statement;
+    // Each lock statement is bounded like any other.
+    expect(statement.query_timeout).toBe(5_000);
     statements.push(text);
     if (text.includes('pg_try_advisory_lock')) return { rows: [{ locked }] };
     return unlock();

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { performance } from 'node:perf_hooks';
+import type { QueryConfig } from 'pg';
 import { Database } from '../../database/database.service';
 import { Clock, MAX_TIMER_DELAY_MS } from '../clock/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
@@ -212,18 +213,33 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
     // A connection whose unlock failed still holds the session lock: it is closed, never
     // returned to the pool, so the lock cannot outlive this pass.
     let broken: Error | undefined;
+    // Bounded like every statement: a database that stopped answering fails the pass, and the
+    // connection is dropped rather than handed on with the lock query stuck on it.
+    const timeout = { query_timeout: this.db.statementTimeoutMs };
     try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS locked',
-        [key],
-      );
+      const { rows } = await client
+        .query<{ locked: boolean }>({
+          text: 'SELECT pg_try_advisory_lock($1) AS locked',
+          values: [key],
+          ...timeout,
+        } as QueryConfig)
+        .catch((err: Error) => {
+          broken = err;
+          throw err;
+        });
       if (!rows[0]?.locked) return { locked: false };
       try {
         return { locked: true, summary: await work() };
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch((err: Error) => {
-          broken = err;
-        });
+        await client
+          .query({
+            text: 'SELECT pg_advisory_unlock($1)',
+            values: [key],
+            ...timeout,
+          } as QueryConfig)
+          .catch((err: Error) => {
+            broken = err;
+          });
       }
     } finally {
       client.release(broken);
