@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ENGINE_UNREACHABLE } from '../src/workspaces/lifecycle/actions/provision.action';
 import { ProvisioningService } from '../src/workspaces/provisioning/provisioning.service';
+import { eventually } from './support/eventually';
 import { FakeClock } from './support/fake-clock';
 import { FakeControlPlane, FakeDocker } from './support/fake-compute';
 import { insertWorkspace } from './support/factories';
@@ -85,13 +87,25 @@ describe('provisioning faults (Docker)', () => {
     return { id, res, row };
   }
 
-  it('an unreachable engine: failed, with the canned no-Docker reason', async () => {
+  it('an unreachable engine: failed, with the canned no-Docker reason, and tried again later', async () => {
     docker.reachable = false;
     docker.intercept('start', () => {
       throw new Error(`connect ENOENT /var/run/docker.sock (${DAEMON_MARKER})`);
     });
-    const { id, res, row } = await createFailing({ name: 'No engine' });
-    expect(row).toMatchObject({ status: 'failed', last_sample_error: NO_DOCKER_SAMPLE });
+    const res = await admin().post('/workspaces', { name: 'No engine' });
+    expect([res.status, res.body.status]).toEqual([201, 'provisioning']);
+    const id = res.body.id as string;
+    // Not settled: the attempt failed and backs off (test/docker/docker-faults: it comes back).
+    const row = await eventually(async () => {
+      const r = await lifecycleRow(db, id);
+      return r.reconcile_error !== null && r.reconcile_owner === null ? r : undefined;
+    }, 'the failed attempt recorded');
+    expect(row).toMatchObject({
+      status: 'failed',
+      last_sample_error: NO_DOCKER_SAMPLE,
+      reconcile_error: ENGINE_UNREACHABLE,
+    });
+    expect(row.observed_generation).toBeLessThan(row.desired_generation);
     expect((await recordedEvents(db, id)).at(-1)).toEqual({
       event_type: 'WORKSPACE_PROVISION_FAILED',
       payload: { error: 'Docker not available on this platform instance' },

@@ -18,7 +18,12 @@ import { WorkspaceTeardown } from '../../provisioning/workspace-teardown';
 import { SecretsService } from '../../secrets/secrets.service';
 import { ComputeStateRepository } from '../compute-state.repository';
 import { ProvisionOptions } from '../provision-options';
-import { CycleContext, CycleOutcome, ReconcileAction } from '../reconcile-action';
+import {
+  CycleContext,
+  CycleOutcome,
+  ReconcileAction,
+  ReconcileFailure,
+} from '../reconcile-action';
 import { ReconcileRow } from '../reconcile.repository';
 import { RestartSnapshot } from '../restart-context';
 import { RestartContextDeliveries } from '../restart-context-deliveries';
@@ -33,6 +38,8 @@ const NO_BACKEND: ProvisionFailure = {
   sampleError: ProvisionFailures.noBackend.sampleError,
   event: { error: ProvisionFailures.noBackend.event },
 };
+/** `reconcile_error` of a provision retried because the engine did not answer. */
+export const ENGINE_UNREACHABLE = 'Docker engine unreachable; retrying';
 
 /**
  * → running (spec 04 §4): the provisioning flow. The workspace is marked `provisioning` with
@@ -171,7 +178,7 @@ export class ProvisionAction extends ReconcileAction {
       this.logger.error({ workspaceId: row.id, err: String(err) }, 'container start failed');
       // The engine may be down (it may also come up after the server): asked only now, so a
       // busy engine's slow ping never fails a provision that would have worked.
-      if (!(await this.reachable(docker))) return this.fail(row, cycle, NO_BACKEND);
+      if (!(await this.reachable(docker))) return this.engineUnreachable(row, cycle);
       // Nothing is left running: a half-created container goes with the failure.
       await this.teardown.stop(row.id);
       return this.fail(row, cycle, {
@@ -248,6 +255,16 @@ export class ProvisionAction extends ReconcileAction {
       this.logger.warn({ err: String(err) }, 'Docker engine ping failed');
       return false;
     }
+  }
+
+  /**
+   * The engine did not answer: the workspace is `failed` with the canned reason for now, and
+   * the cycle is a failed attempt, retried with backoff until the engine answers — a workspace
+   * that failed only because Docker was away comes back by itself once it is back.
+   */
+  private async engineUnreachable(row: ReconcileRow, cycle: CycleContext): Promise<CycleOutcome> {
+    if ((await this.fail(row, cycle, NO_BACKEND)) === 'superseded') return 'superseded';
+    throw new ReconcileFailure(ENGINE_UNREACHABLE);
   }
 
   private async fail(
