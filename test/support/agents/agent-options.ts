@@ -28,6 +28,8 @@ export interface ReplyOptions extends SdkModeOptions {
   readonly text?: string | ((userText: string) => string);
   readonly toolTrace?: readonly ToolTraceEntry[];
   readonly usage?: TokenUsage;
+  /** Real-time pause before the reply (a call then stays in flight that long). */
+  readonly delayMs?: number;
 }
 
 /**

@@ -27,8 +27,9 @@ export class ScriptedExecutor implements AgentExecutor {
     switch (options.mode) {
       case undefined:
       case 'reply': {
-        const { text = (said: string) => `echo: ${said}`, toolTrace } = options;
+        const { text = (said: string) => `echo: ${said}`, toolTrace, delayMs } = options;
         const reply = typeof text === 'function' ? text(userText) : text;
+        if (delayMs) await delay(delayMs, undefined, { signal: this.closed }).catch(() => undefined);
         bus.publish(AgentEvent.message(this.agentMessage(context, reply, toolTrace)));
         break;
       }
