@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import express from 'express';
 import { isRawMode, type TestAgentOptions } from './agent-options';
 import { Gate } from './gate';
@@ -35,6 +36,8 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
   const log = new RequestLog();
   const gate = new Gate(!startsGated(options));
   const closing = new AbortController();
+  // Every request in flight (a delayed reply, a paced stream) listens for the agent's close.
+  setMaxListeners(0, closing.signal);
   const sseEventsSent: (string | undefined)[] = [];
   let chunkSent = () => {};
   const firstChunkSent = new Promise<void>((resolve) => (chunkSent = resolve));
