@@ -35,7 +35,9 @@ const SHAPES: readonly { kind: LeakKind; pattern: RegExp }[] = [
   },
   {
     kind: 'path',
-    pattern: new RegExp(`${escapeRegExp(REPO_ROOT)}|/node_modules/|/molecule-(?:test|dedicated)-pg-`),
+    pattern: new RegExp(
+      `${escapeRegExp(REPO_ROOT)}|/node_modules/|/molecule-(?:test|dedicated)-pg-`,
+    ),
   },
 ];
 

@@ -29,7 +29,8 @@ export class ScriptedExecutor implements AgentExecutor {
       case 'reply': {
         const { text = (said: string) => `echo: ${said}`, toolTrace, delayMs } = options;
         const reply = typeof text === 'function' ? text(userText) : text;
-        if (delayMs) await delay(delayMs, undefined, { signal: this.closed }).catch(() => undefined);
+        if (delayMs)
+          await delay(delayMs, undefined, { signal: this.closed }).catch(() => undefined);
         bus.publish(AgentEvent.message(this.agentMessage(context, reply, toolTrace)));
         break;
       }

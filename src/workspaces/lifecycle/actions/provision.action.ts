@@ -18,12 +18,7 @@ import { WorkspaceTeardown } from '../../provisioning/workspace-teardown';
 import { SecretsService } from '../../secrets/secrets.service';
 import { ComputeStateRepository } from '../compute-state.repository';
 import { ProvisionOptions } from '../provision-options';
-import {
-  CycleContext,
-  CycleOutcome,
-  ReconcileAction,
-  ReconcileFailure,
-} from '../reconcile-action';
+import { CycleContext, CycleOutcome, ReconcileAction, ReconcileFailure } from '../reconcile-action';
 import { ReconcileRow } from '../reconcile.repository';
 import { RestartSnapshot } from '../restart-context';
 import { RestartContextDeliveries } from '../restart-context-deliveries';
