@@ -262,7 +262,10 @@ type OrphanDbRow = Pick<
   'id' | 'workspace_id' | 'name' | 'cron_expr' | 'timezone' | 'prompt'
 > & { firing_message_id: string; sent: boolean; wanted: boolean };
 
-function orphanedFire(row: OrphanDbRow) {
+/** What every claimed row carries: the schedule itself. */
+function scheduleOf(
+  row: Pick<OrphanDbRow, 'id' | 'workspace_id' | 'name' | 'cron_expr' | 'timezone' | 'prompt'>,
+) {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -270,6 +273,12 @@ function orphanedFire(row: OrphanDbRow) {
     cronExpr: row.cron_expr,
     timezone: row.timezone,
     prompt: row.prompt,
+  };
+}
+
+function orphanedFire(row: OrphanDbRow) {
+  return {
+    ...scheduleOf(row),
     messageId: row.firing_message_id || cronMessageId(row.id),
     sent: row.sent,
     wanted: row.wanted,
@@ -278,12 +287,7 @@ function orphanedFire(row: OrphanDbRow) {
 
 function dueRow(row: DueDbRow): DueRow {
   return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    cronExpr: row.cron_expr,
-    timezone: row.timezone,
-    prompt: row.prompt,
+    ...scheduleOf(row),
     dueAt: row.next_run_at!,
     deferredSince: row.deferred_since,
     activeTasks: row.active_tasks,
