@@ -33,7 +33,11 @@ document answers \`500 {"error": "internal error"}\`; internal detail never reac
   \`X-Molecule-Org-Id\` (or Fly's replay state) naming this org, or comes from the same-origin
   canvas — except \`/health\`, \`/ready\`, \`/metrics\`, \`/registry/register\`,
   \`/registry/heartbeat\` and these docs;
-- refuses an encoded NUL (\`%00\`) in its URL: \`400 {"error": "invalid request URL"}\`.
+- refuses an encoded NUL (\`%00\`) in its URL: \`400 {"error": "invalid request URL"}\`;
+- answers \`503 {"error": "platform datastore unavailable — retry shortly", "code":
+  "platform_unavailable"}\`, instead of its own 500, when it needs the database and the database
+  cannot be reached or does not answer (within \`DATABASE_CONNECT_TIMEOUT_MS\` /
+  \`DATABASE_STATEMENT_TIMEOUT_MS\`).
 
 **Auth.** Each operation lists the credentials it accepts (any one of them). Bodies are JSON
 unless said otherwise; JSON keys match the documented names case-insensitively, as Go's
