@@ -20,7 +20,7 @@ describe('rateLimitMiddleware', () => {
   async function start(env: Record<string, string>): Promise<void> {
     const app = express();
     app.use(rateLimitMiddleware(loadConfig(env).config, clock));
-    app.get('/health', (_req, res) => {
+    app.get(['/ping', '/health', '/ready', '/metrics', '/health/'], (_req, res) => {
       res.json({ status: 'ok' });
     });
     server = app.listen(0, '127.0.0.1');
@@ -28,7 +28,8 @@ describe('rateLimitMiddleware', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  const get = (headers: Record<string, string> = {}) => fetch(`${url}/health`, { headers });
+  const get = (headers: Record<string, string> = {}, path = '/ping') =>
+    fetch(url + path, { headers });
   const triplet = (res: Response) => [
     res.headers.get('x-ratelimit-limit'),
     res.headers.get('x-ratelimit-remaining'),
@@ -81,6 +82,24 @@ describe('rateLimitMiddleware', () => {
       await get({ 'X-Forwarded-For': '203.0.113.2' });
       const res = await get({ 'X-Forwarded-For': '203.0.113.3', 'X-Real-IP': '203.0.113.4' });
       expect(res.status).toBe(429);
+    });
+
+    it('never limits the probes, nor charges them to the address', async () => {
+      for (let i = 0; i < 5; i++) {
+        for (const probe of ['/health', '/ready', '/metrics']) {
+          const res = await get({}, probe);
+          expect(res.status).toBe(200);
+          expect(triplet(res)).toEqual(['unlimited', null, null]);
+        }
+      }
+      expect(triplet(await get())).toEqual(['2', '1', '60']);
+    });
+
+    it('exempts the exact probe paths only', async () => {
+      await get();
+      await get();
+      expect((await get({}, '/health/')).status).toBe(429);
+      expect((await get({}, '/health?x=1')).status).toBe(200);
     });
   });
 

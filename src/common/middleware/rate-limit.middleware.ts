@@ -6,18 +6,30 @@ import { FixedWindowLimiter, RateLimitDecision } from './fixed-window-limiter';
 const MINUTE_MS = 60_000;
 
 /**
+ * Probes are never limited, nor charged to their address: a load balancer or Prometheus
+ * polling from one address must neither be refused nor spend the budget of the clients behind
+ * that address. The reference meant to exempt /health and /metrics and did not. Exact paths,
+ * as the tenant guard's allow-list: `/health/` is an ordinary, limited request.
+ */
+export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
+
+/**
  * The global per-IP limiter: RATE_LIMIT requests per minute. Dev mode (no ADMIN_TOKEN) bypasses
- * it entirely. /health and /metrics are deliberately not exempt, as in the reference.
+ * it entirely; so do the probe paths. Either way the response says `X-RateLimit-Limit: unlimited`.
  */
 export function rateLimitMiddleware(config: AppConfig, clock: Clock): RequestHandler {
-  if (config.devModeFailOpen) {
-    return (_req, res, next) => {
-      res.setHeader('X-RateLimit-Limit', 'unlimited');
-      next();
-    };
-  }
-  return limitByClientIp(new FixedWindowLimiter(config.rateLimitPerMinute, MINUTE_MS, clock));
+  if (config.devModeFailOpen) return unlimited;
+  const limited = limitByClientIp(
+    new FixedWindowLimiter(config.rateLimitPerMinute, MINUTE_MS, clock),
+  );
+  return (req, res, next) =>
+    UNLIMITED_PATHS.has(req.path) ? unlimited(req, res, next) : limited(req, res, next);
 }
+
+const unlimited: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-RateLimit-Limit', 'unlimited');
+  next();
+};
 
 /**
  * Charges each request to its client IP. Every response carries the X-RateLimit-* triplet; an
