@@ -94,13 +94,17 @@ describe('applyGlobalMiddleware', () => {
     }
   });
 
-  it('sets security headers only on requests the guard let through', async () => {
-    await start({ MOLECULE_ORG_ID: 'org-1' });
+  it('sets security headers on every response: passed, tenant-guarded, rate-limited, CORS-refused', async () => {
+    await start({ MOLECULE_ORG_ID: 'org-1', RATE_LIMIT: '2' });
     const passed = await get('/ping', { 'X-Molecule-Org-Id': 'org-1' });
-    expect(passed.headers.get('x-frame-options')).toBe('DENY');
-    const refused = await get('/ping');
-    expect(refused.status).toBe(404);
-    expect(refused.headers.get('x-frame-options')).toBeNull();
+    const guarded = await get('/ping');
+    const limited = await get('/ping');
+    const foreign = await get('/ping', { Origin: 'https://evil.example' });
+    expect([passed, guarded, limited, foreign].map((r) => r.status)).toEqual([200, 404, 429, 403]);
+    for (const res of [passed, guarded, limited, foreign]) {
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
   });
 
   it('registers the WebSocket gauge at 0', async () => {

@@ -97,6 +97,8 @@ describe('isApiPath', () => {
     '/ws',
     '/events',
     '/approvals',
+    '/instructions',
+    '/ready',
   ];
 
   it.each(apiRoots)('%s and paths under it are API paths', (root) => {
@@ -108,6 +110,8 @@ describe('isApiPath', () => {
     '/canvas/viewport',
     '/workspacesX',
     '/healthcheck',
+    '/instructionsX',
+    '/readyz',
     '/',
     '',
     '/cp/auth/me',

@@ -14,6 +14,10 @@ export const CANVAS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:";
 
+/**
+ * The reference's table, plus the API roots it lacks (`/instructions`, `/ready`): a JSON route
+ * of this server never gets the canvas policy. `/canvas/*` stays the canvas's, as pinned.
+ */
 const API_PREFIXES = [
   '/workspaces',
   '/registry',
@@ -32,6 +36,8 @@ const API_PREFIXES = [
   '/ws',
   '/events',
   '/approvals',
+  '/instructions',
+  '/ready',
 ];
 
 /** A prefix matches whole segments only: `/workspacesX` and `/healthcheck` are not API paths. */
