@@ -27,6 +27,8 @@ function rule(category: string, cidrs: readonly string[], relaxedBy: Relaxation)
 }
 
 const RFC_1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+/** RFC 8215: a network's own NAT64 prefix reaches whatever IPv4 that network reaches. */
+const NAT64_LOCAL_USE = '64:ff9b:1::/48';
 const TEST_NETS = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'];
 
 /** IPv6 multicast of one scope, whatever its flags: `ffX<scope>::/16` for every flag nibble X. */
@@ -44,7 +46,7 @@ export const REGISTRATION_BLOCKLIST: readonly AddressRule[] = [
   rule('multicast', ['224.0.0.0/4'], 'never'),
   rule('unique-local', ['fc00::/8'], 'never'),
   rule('documentation', ['2001:db8::/32'], 'never'),
-  rule('private', [...RFC_1918, 'fd00::/8'], 'trusted-network'),
+  rule('private', [...RFC_1918, 'fd00::/8', NAT64_LOCAL_USE], 'trusted-network'),
 ];
 
 /** The address-class pre-checks `isSafeURL` runs before `isPrivateOrMetadataIP`. */
@@ -61,7 +63,7 @@ const PRIVATE_OR_METADATA_RULES: readonly AddressRule[] = [
   rule('link-local', ['169.254.0.0/16', 'fe80::/10'], 'never'),
   rule('TEST-NET', TEST_NETS, 'never'),
   rule('CGNAT', ['100.64.0.0/10'], 'never'),
-  rule('private', [...RFC_1918, 'fd00::/8'], 'trusted-network'),
+  rule('private', [...RFC_1918, 'fd00::/8', NAT64_LOCAL_USE], 'trusted-network'),
   rule('loopback', ['::1/128'], 'dev'),
   rule('unique-local', ['fc00::/8'], 'never'),
 ];
@@ -86,9 +88,22 @@ export function parseAddress(text: string): IpAddress | undefined {
 
 /**
  * The category of the first rule that matches `address` and is not relaxed in this posture;
- * undefined means the address is allowed.
+ * undefined means the address is allowed. An IPv6 address that delivers to an IPv4 one is
+ * judged as both.
  */
 export function blockedCategory(
+  address: IpAddress,
+  rules: readonly AddressRule[],
+  posture: Posture,
+): string | undefined {
+  const embedded = embeddedIPv4(address);
+  return (
+    firstBlocking(address, rules, posture) ??
+    (embedded ? firstBlocking(embedded, rules, posture) : undefined)
+  );
+}
+
+function firstBlocking(
   address: IpAddress,
   rules: readonly AddressRule[],
   posture: Posture,
@@ -97,6 +112,25 @@ export function blockedCategory(
     (r) => !isRelaxed(r.relaxedBy, posture) && r.ranges.some((range) => inRange(address, range)),
   );
   return match?.category;
+}
+
+/**
+ * IPv6 forms whose packets end at an IPv4 address — NAT64's well-known prefix (RFC 6052), 6to4
+ * (RFC 3056) and the deprecated IPv4-compatible form — with the byte offset of that address.
+ * IPv4-mapped addresses need no entry: they parse as IPv4. The reference judged these as plain
+ * IPv6, so `[64:ff9b::169.254.169.254]` passed both guards.
+ */
+const IPV4_EMBEDDINGS: readonly { readonly range: [IpAddress, number]; readonly at: number }[] = [
+  { range: ipaddr.parseCIDR('64:ff9b::/96'), at: 12 },
+  { range: ipaddr.parseCIDR('2002::/16'), at: 2 },
+  { range: ipaddr.parseCIDR('::/96'), at: 12 },
+];
+
+function embeddedIPv4(address: IpAddress): ipaddr.IPv4 | undefined {
+  if (address.kind() !== 'ipv6') return undefined;
+  const embedding = IPV4_EMBEDDINGS.find((e) => address.match(e.range));
+  if (!embedding) return undefined;
+  return new ipaddr.IPv4(address.toByteArray().slice(embedding.at, embedding.at + 4));
 }
 
 /** §11.4 helper semantics; an unparseable address is not this helper's concern either. */

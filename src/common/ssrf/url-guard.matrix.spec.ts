@@ -105,6 +105,18 @@ const MATRIX: ReadonlyArray<readonly [address: string, regStrict: Verdict, regSa
   ['::ffff:0.0.0.0',                           A, A,          B, B, B],
   ['::ffff:224.0.0.1',                         B, B,          B, B, B],
   ['::ffff:8.8.8.8',                           A, A,          A, A, A],
+  // NAT64, 6to4 and IPv4-compatible forms are judged by the IPv4 address they reach too
+  ['64:ff9b::169.254.169.254',                 B, B,          B, B, B],
+  ['64:ff9b::7f00:1',                          B, B,          B, B, A],
+  ['64:ff9b::10.0.0.1',                        B, A,          B, A, A],
+  ['64:ff9b::8.8.8.8',                         A, A,          A, A, A],
+  ['2002:a9fe:a9fe::1',                        B, B,          B, B, B],
+  ['2002:c0a8:101::',                          B, A,          B, A, A],
+  ['2002:808:808::1',                          A, A,          A, A, A],
+  ['::169.254.169.254',                        B, B,          B, B, B],
+  ['::a00:1',                                  B, A,          B, A, A],
+  // a network's own NAT64 prefix (RFC 8215) is private
+  ['64:ff9b:1::8.8.8.8',                       B, A,          B, A, A],
   // public
   ['8.8.8.8',                                  A, A,          A, A, A],
   ['1.1.1.1',                                  A, A,          A, A, A],
