@@ -1,4 +1,5 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsInt32 } from '../../common/http/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { REPORTABLE_ACTIVITY_TYPES } from '../activity-types';
 import { ApiAnyJsonProperty, ApiNullableProperty } from '../../common/openapi/properties';
@@ -23,9 +24,7 @@ export class ReportActivityDto {
   /** The column is a PostgreSQL INTEGER: a value it cannot hold is a bad request, not a 500. */
   @ApiPropertyOptional({ type: 'integer', format: 'int32', nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(-2_147_483_648)
-  @Max(2_147_483_647)
+  @IsInt32()
   duration_ms?: number | null;
 
   @ApiAnyJsonProperty('Any JSON, stored as given.') request_body?: unknown;

@@ -1,4 +1,5 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
 
 function recordOf(
   name: string,
@@ -41,4 +42,22 @@ export function IsPresent(options?: ValidationOptions): PropertyDecorator {
       options,
       validator: { validate: (value: unknown) => value !== undefined },
     });
+}
+
+/**
+ * A JSON integer that fits a PostgreSQL INTEGER column. `IsInt` alone passes 1e300 (it is an
+ * integer), and the write then fails: a value that cannot be stored is a bad payload (400),
+ * never a failed statement (500).
+ */
+export function IsInt32(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(IsInt(options), Min(-(2 ** 31), options), Max(2 ** 31 - 1, options));
+}
+
+/** A JSON integer JavaScript holds exactly (BIGINT columns: cents, byte counts). */
+export function IsSafeInt(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    IsInt(options),
+    Min(Number.MIN_SAFE_INTEGER, options),
+    Max(Number.MAX_SAFE_INTEGER, options),
+  );
 }

@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-  IsInt,
   IsNotEmpty,
   IsNumber,
   IsObject,
@@ -8,7 +7,7 @@ import {
   IsString,
   ValidateNested,
 } from 'class-validator';
-import { IsBooleanRecord } from '../../common/http/validators';
+import { IsBooleanRecord, IsInt32, IsSafeInt } from '../../common/http/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Adapter self-description carried by periodic heartbeats. */
@@ -24,12 +23,16 @@ export class RuntimeMetadataDto {
   @IsBooleanRecord()
   capabilities?: Record<string, boolean>;
 
-  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() idle_timeout_seconds?: number;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32' })
+  @IsOptional()
+  @IsInt32()
+  idle_timeout_seconds?: number;
 }
 
 /**
  * `POST /registry/heartbeat` (spec 02 §3.1). Every field but the id is optional and defaults
- * to its zero value; unknown fields are tolerated; a fractional integer is a 400.
+ * to its zero value; unknown fields are tolerated; a fractional integer, or one its column
+ * cannot hold, is a 400.
  */
 export class HeartbeatDto {
   @ApiProperty() @IsString() @IsNotEmpty() workspace_id!: string;
@@ -38,13 +41,19 @@ export class HeartbeatDto {
   @IsNumber()
   error_rate?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() sample_error?: string;
-  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() active_tasks?: number;
-  @ApiPropertyOptional({ type: 'integer' }) @IsOptional() @IsInt() uptime_seconds?: number;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32' })
+  @IsOptional()
+  @IsInt32()
+  active_tasks?: number;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32' })
+  @IsOptional()
+  @IsInt32()
+  uptime_seconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() current_task?: string;
-  /** US cents, cumulative for the month. */
+  /** US cents, cumulative for the month (BIGINT). */
   @ApiPropertyOptional({ type: 'integer', description: 'US cents spent this month.' })
   @IsOptional()
-  @IsInt()
+  @IsSafeInt()
   monthly_spend?: number;
   /** `""` = healthy; the only recognised non-empty value is `"wedged"`. */
   @ApiPropertyOptional({ description: '`""` = healthy; `wedged` marks the workspace degraded.' })

@@ -2,23 +2,16 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
-  IsInt,
   IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { IsStringRecord } from '../../common/http/validators';
+import { IsInt32, IsSafeInt, IsStringRecord } from '../../common/http/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiNullableProperty } from '../../common/openapi/properties';
-
-// 32-bit INTEGER columns: an out-of-range value is a bad payload (400), not a failed insert (500).
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 
 export class CanvasPositionDto {
   @ApiPropertyOptional() @IsOptional() @IsNumber() x?: number;
@@ -44,9 +37,7 @@ export class CreateWorkspaceDto {
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', description: '0 or absent → 3.' })
   @IsOptional()
-  @IsInt()
-  @Min(INT32_MIN)
-  @Max(INT32_MAX)
+  @IsInt32()
   tier?: number;
 
   @ApiPropertyOptional({
@@ -96,8 +87,7 @@ export class CreateWorkspaceDto {
   /** USD cents; JS numbers stay exact up to 2^53. */
   @ApiNullableProperty('integer', 'Monthly budget in US cents; `null` = unlimited.')
   @IsOptional()
-  @IsInt()
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IsSafeInt()
   budget_limit?: number | null;
 
   @ApiPropertyOptional({
@@ -112,9 +102,7 @@ export class CreateWorkspaceDto {
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', description: '≤ 0 → 1.' })
   @IsOptional()
-  @IsInt()
-  @Min(INT32_MIN)
-  @Max(INT32_MAX)
+  @IsInt32()
   max_concurrent_tasks?: number;
 
   @ApiPropertyOptional({ type: CanvasPositionDto, description: 'Initial position on the canvas.' })

@@ -1,4 +1,5 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsInt32 } from '../../../common/http/validators';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiAnyJsonProperty, ApiNullableProperty } from '../../../common/openapi/properties';
 
@@ -9,9 +10,7 @@ export class SaveCheckpointDto {
   /** Default 0; negatives allowed; the column is a PostgreSQL INTEGER. */
   @ApiNullableProperty('integer', 'Default 0; negatives allowed.')
   @IsOptional()
-  @IsInt()
-  @Min(-2_147_483_648)
-  @Max(2_147_483_647)
+  @IsInt32()
   step_index?: number | null;
   /** Any JSON, stored as given (omitted = JSON null). */
   @ApiAnyJsonProperty('Any JSON, stored as given.') payload?: unknown;

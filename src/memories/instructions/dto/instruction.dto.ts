@@ -1,9 +1,7 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import { IsInt32 } from '../../../common/http/validators';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiNullableProperty } from '../../../common/openapi/properties';
-
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
 
 /**
  * `POST /instructions` (spec 08 §5). Types only: emptiness and the scope rules are checked
@@ -28,9 +26,7 @@ export class CreateInstructionDto {
   scope_target?: string | null;
   @ApiNullableProperty('integer', 'Higher first; default 0.')
   @IsOptional()
-  @IsInt()
-  @Min(INT32_MIN)
-  @Max(INT32_MAX)
+  @IsInt32()
   priority?: number | null;
 }
 
@@ -40,9 +36,7 @@ export class UpdateInstructionDto {
   @ApiNullableProperty(String) @IsOptional() @IsString() content?: string | null;
   @ApiNullableProperty('integer')
   @IsOptional()
-  @IsInt()
-  @Min(INT32_MIN)
-  @Max(INT32_MAX)
+  @IsInt32()
   priority?: number | null;
   @ApiNullableProperty(Boolean) @IsOptional() @IsBoolean() enabled?: boolean | null;
 }
