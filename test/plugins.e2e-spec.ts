@@ -261,10 +261,16 @@ describe('plugins', () => {
         { error: 'failed to fetch plugin from local', source: 'local://absent' },
       ],
       [
-        'an upper-case local name (handler check passes, resolver refuses)',
+        'an upper-case local name (handler check passes, resolver refuses: bad input, not a failed fetch)',
         () => ({ source: 'local://Reviewer' }),
-        502,
-        { error: 'failed to fetch plugin from local', source: 'local://Reviewer' },
+        400,
+        { error: 'invalid plugin name' },
+      ],
+      [
+        'a GitHub spec that is not owner/repo[#ref]',
+        () => ({ source: 'github://acme#v1' }),
+        400,
+        { error: 'invalid plugin source' },
       ],
       [
         'an unpinned GitHub source',

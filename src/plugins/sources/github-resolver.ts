@@ -1,6 +1,11 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { PluginNotFoundError, PluginTooLargeError, SourceResolver } from './plugin-source';
+import {
+  PluginNotFoundError,
+  PluginSpecError,
+  PluginTooLargeError,
+  SourceResolver,
+} from './plugin-source';
 import { ArchiveLimits, extractRepositoryTarball } from './repository-tarball';
 
 const NAME = '[A-Za-z0-9][A-Za-z0-9_.-]{0,99}';
@@ -31,7 +36,12 @@ export class GithubResolver implements SourceResolver {
 
   async fetch(spec: string, dstDir: string, signal: AbortSignal): Promise<string> {
     const match = SPEC.exec(spec);
-    if (!match) throw new Error(`github resolver: spec "${spec}" must be <owner>/<repo>[#<ref>]`);
+    if (!match) {
+      throw new PluginSpecError(
+        'invalid plugin source',
+        `github resolver: spec "${spec}" must be <owner>/<repo>[#<ref>]`,
+      );
+    }
     const [, owner, repo, ref] = match;
     if (ref === undefined && !this.options.allowUnpinned) {
       throw new Error(

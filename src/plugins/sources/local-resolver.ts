@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { resolveRealInsideRoot } from '../../common/fs/contained-path';
 import { copyTree } from './copy-tree';
-import { PluginNotFoundError, SourceResolver } from './plugin-source';
+import { PluginNotFoundError, PluginSpecError, SourceResolver } from './plugin-source';
 
 /** Lower case only, at most 128 characters (spec 05 §7.2). */
 const LOCAL_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -18,7 +18,10 @@ export class LocalResolver implements SourceResolver {
   async fetch(spec: string, dstDir: string, signal: AbortSignal): Promise<string> {
     const name = spec.trim();
     if (name === '' || /[/\\]|\.\./.test(name) || !LOCAL_NAME.test(name)) {
-      throw new Error(`local resolver: invalid plugin name "${name}"`);
+      throw new PluginSpecError(
+        'invalid plugin name',
+        `local resolver: invalid plugin name "${name}"`,
+      );
     }
     // A registry entry that is a link out of the registry is refused like any escape.
     const dir = resolveRealInsideRoot(this.pluginsDir, name);

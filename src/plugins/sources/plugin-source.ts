@@ -42,6 +42,21 @@ export class PluginNotFoundError extends Error {
   }
 }
 
+/**
+ * A resolver refuses the spec itself (a local name it does not allow, a GitHub spec that is not
+ * `owner/repo[#ref]`): the caller's input is wrong, so it is a 400 carrying `wireMessage`, not
+ * a failed fetch. The reference answered 502, as if an upstream had failed.
+ */
+export class PluginSpecError extends Error {
+  constructor(
+    readonly wireMessage: 'invalid plugin name' | 'invalid plugin source',
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'PluginSpecError';
+  }
+}
+
 /** The fetched tree (or archive) is larger than `PLUGIN_INSTALL_MAX_DIR_BYTES` (→ 413). */
 export class PluginTooLargeError extends Error {
   constructor() {

@@ -7,6 +7,7 @@ import { ApiError } from '../../common/http/api-error';
 import { loadConfig } from '../../config/load-config';
 import {
   PluginNotFoundError,
+  PluginSpecError,
   PluginTooLargeError,
   SourceResolver,
   UnsafePluginArchiveError,
@@ -323,11 +324,18 @@ describe('PluginStager.stage (spec 05 §7.5)', () => {
     await staged.discard();
   });
 
-  it('passes a spec ending in # to the resolver (its refusal is a 502)', async () => {
+  it('passes a spec ending in # to the resolver (its refusal of the spec is a 400)', async () => {
     behaviour = () =>
-      Promise.reject(new Error('github resolver: spec must be <owner>/<repo>[#<ref>]'));
-    const { status } = await failure(stager().stage(request('github://acme/demo#')));
-    expect(status).toBe(502);
+      Promise.reject(
+        new PluginSpecError(
+          'invalid plugin source',
+          'github resolver: spec must be <owner>/<repo>[#<ref>]',
+        ),
+      );
+    expect(await failure(stager().stage(request('github://acme/demo#')))).toEqual({
+      status: 400,
+      body: { error: 'invalid plugin source' },
+    });
   });
 
   it('counts a tree exactly at the limit as fitting', async () => {

@@ -10,6 +10,7 @@ import { AppConfig } from '../../config/app-config';
 import {
   parsePluginSource,
   PluginNotFoundError,
+  PluginSpecError,
   PluginSource,
   PluginTooLargeError,
   UnsafePluginArchiveError,
@@ -131,6 +132,7 @@ export class PluginStager {
     } catch (err) {
       this.logger.warn({ err, source: source.raw }, 'plugin fetch failed');
       const body = { source: source.raw };
+      if (err instanceof PluginSpecError) throw badRequest(err.wireMessage);
       if (err instanceof PluginTooLargeError)
         throw payloadTooLarge('staged plugin exceeds size limit', body);
       if (err instanceof UnsafePluginArchiveError) {
