@@ -109,12 +109,14 @@ export function useComputeApp(
   db: TestDatabase,
   env: Record<string, string>,
   compute: { docker?: FakeDocker; controlPlane?: FakeControlPlane; clock?: Clock },
+  otherOverrides: readonly ProviderOverride[] = [],
 ): TestApp {
   const overrides: ProviderOverride[] = [
     {
       provide: ComputeBackends,
       useValue: new ComputeBackends(compute.docker ?? null, compute.controlPlane ?? null),
     },
+    ...otherOverrides,
   ];
   if (compute.clock) overrides.push({ provide: Clock, useValue: compute.clock });
   // Host networking: agents on loopback are reached as they are (no bridge URL rewrite).

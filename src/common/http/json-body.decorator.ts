@@ -22,6 +22,18 @@ export interface JsonBodyOptions {
   readonly nullAsEmpty?: boolean;
 }
 
+/**
+ * Where `JsonBody` records, on the handler, how the route reads its body: the DTO, the bad-body
+ * message and the options. For tooling that walks the routes (the hostile-input tests, API
+ * descriptions); the route itself never reads it.
+ */
+export const JSON_BODY_METADATA = 'molecule:json-body';
+
+export interface JsonBodyRule<T extends object = object> extends JsonBodyOptions {
+  readonly dto: Type<T> | undefined;
+  readonly invalidMessage: string;
+}
+
 const CurrentRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   ctx.switchToHttp().getRequest<Request>(),
 );
@@ -46,9 +58,12 @@ export function JsonBody<T extends object>(
   options: JsonBodyOptions = {},
 ): ParameterDecorator {
   const readBody = CurrentRequest(new ParseJsonBodyPipe(dto, invalidMessage, options));
+  const rule: JsonBodyRule<T> = { dto, invalidMessage, ...options };
   return (target, key, index) => {
     readBody(target, key, index);
-    if (!dto || key === undefined) return;
+    if (key === undefined) return;
+    Reflect.defineMetadata(JSON_BODY_METADATA, rule, target, key);
+    if (!dto) return;
     const handler = Object.getOwnPropertyDescriptor(target, key);
     if (handler) ApiBody({ type: dto, required: !options.optional })(target, key, handler);
   };

@@ -1,0 +1,81 @@
+import { useTestAgents } from '../support/agents';
+import { insertWorkspace } from '../support/factories';
+import { useTestDatabase } from '../support/test-database';
+import { WriteAudit } from '../support/write-audit';
+import {
+  HOSTILE_ADMIN_TOKEN,
+  insertHostileCast,
+  probe,
+  useHostileApp,
+} from './support/hostile-app';
+
+/**
+ * What the generated-input suites found, one case each, written out so that each stays fixed
+ * whatever the generators draw next time.
+ */
+describe('hostile input: the cases the generators found', () => {
+  const db = useTestDatabase();
+  const app = useHostileApp(db);
+  const agents = useTestAgents();
+  let audit: WriteAudit;
+  const admin = {
+    Authorization: `Bearer ${HOSTILE_ADMIN_TOKEN}`,
+    'Content-Type': 'application/json',
+  };
+  beforeAll(async () => {
+    audit = await WriteAudit.install(db, app.app.getHttpServer());
+  });
+
+  /** Posts `body`; the hostile-input properties must hold whatever the answer. */
+  const post = async (path: string, body: unknown) => {
+    const { res, violations } = await probe(app.baseUrl, audit, {
+      method: 'POST',
+      path,
+      headers: admin,
+      body: JSON.stringify(body),
+    });
+    expect(violations).toEqual([]);
+    return res;
+  };
+
+  it('a heartbeat integer its column cannot hold is a 400, not a failed write', async () => {
+    const id = await insertWorkspace(db);
+    for (const field of [
+      { active_tasks: 1.8e118 },
+      { active_tasks: 2 ** 31 },
+      { uptime_seconds: -(2 ** 31) - 1 },
+      { monthly_spend: 2 ** 60 },
+      { runtime_metadata: { idle_timeout_seconds: 1e300 } },
+    ]) {
+      const res = await post('/registry/heartbeat', { workspace_id: id, ...field });
+      expect({ field, status: res.status, error: res.error }).toEqual({
+        field,
+        status: 400,
+        error: 'invalid request body',
+      });
+    }
+    const res = await post('/registry/heartbeat', {
+      workspace_id: id,
+      active_tasks: 2 ** 31 - 1,
+      monthly_spend: Number.MAX_SAFE_INTEGER,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('a plugin source its resolver refuses is bad input (400), not a failed fetch (502)', async () => {
+    const cast = await insertHostileCast(db, (await agents.start()).url);
+    for (const [source, error] of [
+      ['local://%s%s%s%n', 'invalid plugin name'],
+      ["'; DROP TABLE workspaces; --", 'invalid plugin name'],
+      ['local://Reviewer', 'invalid plugin name'],
+      ['github://just-an-owner#v1', 'invalid plugin source'],
+    ]) {
+      const res = await post(`/workspaces/${cast.subject}/plugins`, { source });
+      expect({ source, status: res.status, error: res.error }).toEqual({
+        source,
+        status: 400,
+        error,
+      });
+    }
+  });
+});
