@@ -21,9 +21,9 @@ import { send } from './support/send';
  * within 10 s, never with a 5xx (beyond the A2A proxy's 502/503/504 for its agent), always in
  * the error shape, without internals in the answer, and a refused body writes nothing.
  *
- * `HOSTILE_RUNS` bodies per route (default 150 in `npm test`; `npm run test:faults` runs 2000).
+ * `HOSTILE_RUNS` bodies per route (default 100 in `npm test`; `npm run test:faults` runs 1000).
  */
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 100);
 
 /** The A2A proxy's contract answers for an agent that is down, busy or slow (spec 03 §2.12). */
 const ALLOWED_5XX: Readonly<Record<string, readonly number[]>> = {
