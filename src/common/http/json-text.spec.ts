@@ -1,5 +1,5 @@
 import { ApiError } from './api-error';
-import { jsonText } from './json-text';
+import { jsonText, MAX_JSON_DEPTH } from './json-text';
 
 const refused = (text: string | Buffer) => {
   try {
@@ -61,5 +61,33 @@ describe('jsonText', () => {
   it('decodes what it accepts', () => {
     expect(jsonText(Buffer.from('{"a": "é"}'))).toBe('{"a": "é"}');
     expect(() => jsonText(Buffer.from([0xff]))).toThrow(ApiError);
+  });
+
+  describe(`nesting (at most ${MAX_JSON_DEPTH} levels)`, () => {
+    const objects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const arrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+    it.each([
+      ['objects at the limit', objects(MAX_JSON_DEPTH)],
+      ['arrays at the limit', arrays(MAX_JSON_DEPTH)],
+      ['many brackets side by side', `[${'{},'.repeat(5000)}{}]`],
+      ['brackets inside strings', `{"a":"${'['.repeat(10_000)}"}`],
+      [
+        'brackets in a string after an escaped quote',
+        String.raw`{"a":"\"` + '{'.repeat(600) + '"}',
+      ],
+    ])('accepts %s', (_label, text) => {
+      expect(refused(text)).toBe(false);
+    });
+
+    it.each([
+      ['objects one level too deep', objects(MAX_JSON_DEPTH + 1)],
+      ['arrays one level too deep', arrays(MAX_JSON_DEPTH + 1)],
+      ['100 000 levels', arrays(100_000)],
+      ['deep after a string with brackets', `["[[[",${arrays(MAX_JSON_DEPTH)}]`],
+      ['deep after an escaped quote', String.raw`["\"",` + arrays(MAX_JSON_DEPTH) + ']'],
+    ])('refuses %s', (_label, text) => {
+      expect(refused(text)).toBe(true);
+    });
   });
 });
