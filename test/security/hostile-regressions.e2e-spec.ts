@@ -28,12 +28,12 @@ describe('hostile input: the cases the generators found', () => {
 
   /** Posts `body`; the hostile-input properties must hold whatever the answer. */
   const post = async (path: string, body: unknown) => {
-    const { res, violations } = await probe(app.baseUrl, audit, {
-      method: 'POST',
-      path,
-      headers: admin,
-      body: JSON.stringify(body),
-    });
+    const { res, violations } = await probe(
+      app.baseUrl,
+      audit,
+      { method: 'POST', path, headers: admin, body: JSON.stringify(body) },
+      `POST ${path}`,
+    );
     expect(violations).toEqual([]);
     return res;
   };
@@ -77,5 +77,36 @@ describe('hostile input: the cases the generators found', () => {
         error,
       });
     }
+  });
+
+  it('JSON nested deeper than 512 levels is a 400 on every JSON route, not a 500 from a blown stack', async () => {
+    const id = await insertWorkspace(db);
+    const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    for (const [path, body] of [
+      ['/workspaces', `{"name":"deep","canvas":${deep(20_000)}}`],
+      ['/registry/heartbeat', `{"workspace_id":"${id}","runtime_metadata":${deep(600)}}`],
+      [`/workspaces/${id}/activity`, `{"activity_type":"x","metadata":${deep(513)}}`],
+      [`/workspaces/${id}/a2a`, `{"method":"message/send","params":${deep(5000)}}`],
+      ['/org/tokens', `{"name":${deep(5000)}}`],
+      ['/admin/memories/import', `[${deep(5000)}]`],
+    ]) {
+      const { res, violations } = await probe(
+        app.baseUrl,
+        audit,
+        { method: 'POST', path, headers: admin, body },
+        `POST ${path}`,
+      );
+      expect({ path, violations, status: res.status, error: res.error }).toEqual({
+        path,
+        violations: [],
+        status: 400,
+        error: 'invalid request body',
+      });
+    }
+    const atTheLimit = await post(`/workspaces/${id}/activity`, {
+      activity_type: 'agent_log',
+      metadata: JSON.parse(deep(511)),
+    });
+    expect(atTheLimit.status).toBe(200);
   });
 });

@@ -74,26 +74,56 @@ export async function insertHostileCast(
 /** One violation of the hostile-input properties, ready to print. */
 export type Violation = string;
 
+/** 5xx answers the contract gives on these routes for reasons no input can avoid. */
+const CONTRACT_5XX: Readonly<Record<string, readonly number[]>> = {
+  // 03 §2.12: the agent is unreachable, busy, or slow.
+  'POST /workspaces/:id/a2a': [502, 503, 504],
+  // 01 §3.12: no control plane to read a console from.
+  'GET /workspaces/:id/console': [501],
+  // 05 §7.5–7.6: the plugin fetch failed or timed out; no running container to install into.
+  'POST /workspaces/:id/plugins': [502, 503, 504],
+  'DELETE /workspaces/:id/plugins/:name': [503],
+  'GET /workspaces/:id/plugins/:name/download': [502, 504],
+};
+
+/** Refusals the contract shapes otherwise than `{"error": …}`. */
+const CONTRACT_ERROR_SHAPES: Readonly<Record<string, readonly number[]>> = {
+  // 02 §13.4: the WebSocket server's plain-text `Bad Request` to a non-upgrade GET.
+  'GET /ws': [400],
+  // 01 §3.5: `{"status":"confirmation_required", …}`.
+  'DELETE /workspaces/:id': [409],
+  // 01 §3.6: `{"workspace_id", "deleted": true}`.
+  'GET /workspaces/:id/state': [404],
+};
+
 /**
  * Sends one request and checks what must hold for any input: an answer within 10 s, never a
- * 5xx beyond `allowed5xx`, errors in the contract's `{"error": …}` shape, no internals or
- * planted secrets in the answer, and — when refused with a 4xx — nothing written by its work.
- * Returns the request's audit id when it was refused (so trailing writes can be checked later).
+ * 5xx beyond what the contract gives on `route` for reasons no input can avoid, errors in the
+ * contract's shape, no internals or planted secrets in the answer, and — when refused with a
+ * 4xx — nothing written by its work. Returns the request's audit id when it was refused (so
+ * writes that trail the answer can be checked later).
  */
 export async function probe(
   baseUrl: string,
   audit: WriteAudit,
   req: RawRequest,
-  allowed5xx: readonly number[] = [],
+  route: string,
 ): Promise<{ res: RawResponse; violations: Violation[]; refusedId?: string }> {
   const id = randomUUID();
-  const res = await send(baseUrl, { ...req, headers: { ...req.headers, [REQUEST_ID_HEADER]: id } });
+  let res: RawResponse;
+  try {
+    res = await send(baseUrl, { ...req, headers: { ...req.headers, [REQUEST_ID_HEADER]: id } });
+  } catch (err) {
+    const noAnswer = { status: 0, headers: new Headers(), text: '', error: undefined };
+    return { res: noAnswer, violations: [`no answer: ${(err as Error).message}`] };
+  }
   const violations: Violation[] = [];
   const echo =
     typeof req.body === 'string' ? req.body : req.body ? Buffer.from(req.body).toString() : '';
-  if (res.status >= 500 && !allowed5xx.includes(res.status))
+  if (res.status >= 500 && !(CONTRACT_5XX[route] ?? []).includes(res.status))
     violations.push(`answered ${res.status} ${res.text.slice(0, 120)}`);
-  if (res.status >= 400 && res.error === undefined && res.text !== '')
+  const otherShape = (CONTRACT_ERROR_SHAPES[route] ?? []).includes(res.status);
+  if (res.status >= 400 && res.error === undefined && res.text !== '' && !otherShape)
     violations.push(
       `error without the {"error": …} shape: ${res.status} ${res.text.slice(0, 120)}`,
     );

@@ -62,9 +62,16 @@ export function send(baseUrl: string, req: RawRequest): Promise<RawResponse> {
         });
       },
     );
+    // A server may answer (413, say) and close before the client has sent all it meant to:
+    // the write then fails, but the answer, once in, is what counts.
+    let answered = false;
+    outgoing.on('response', () => (answered = true));
     outgoing.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
+      setTimeout(() => {
+        if (answered) return;
+        clearTimeout(timer);
+        reject(err);
+      }, 100);
     });
     outgoing.end(req.body);
   });
