@@ -121,6 +121,8 @@ describe('shared context, workspace config and template import (spec 07 §7–§
         '3',
         'null',
         '{"a":"\\u0000"}',
+        `{"a":${'['.repeat(600)}${']'.repeat(600)}}`,
+        Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
       ])
         expect([body, (await http().patch(config(id), body)).body]).toEqual([
           body,

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
 import { badRequest, payloadTooLarge } from '../common/http/api-error';
 import { isPlainObject } from '../common/http/json-body.decorator';
+import { jsonText } from '../common/http/json-text';
 import { readBody } from '../common/http/read-body';
 import { WorkspaceIdPipe } from '../common/http/uuid';
 import { WorkspaceConfigService } from './workspace-config.service';
@@ -30,9 +31,11 @@ export class WorkspaceConfigController {
     const raw = await readBody(req, CONFIG_PATCH_LIMIT).catch(() => {
       throw payloadTooLarge('body too large or unreadable');
     });
-    const text = raw.toString('utf8');
+    let text: string;
     let parsed: unknown;
     try {
+      // Text PostgreSQL cannot store, or nesting no one can walk, is not JSON this route takes.
+      text = jsonText(raw);
       parsed = JSON.parse(text);
     } catch {
       throw badRequest('invalid JSON');
