@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { appRoutes, AppRoute, routeKey } from '../support/app-routes';
 import { insertOrgToken } from '../support/factories';
 import { useTestApp } from '../support/test-app';
-import { useTestDatabase } from '../support/test-database';
+import { TestDatabase, useTestDatabase } from '../support/test-database';
+import { ImageEngine } from '../../src/provisioner/images/image-engine.port';
+import { FakeDocker } from '../support/fake-compute';
+import { FakeImageEngine } from '../support/fake-image-engine';
+import { WorkspaceFileStore } from '../../src/provisioner/workspace-file-store';
+import { FakeFileStore } from '../support/fake-file-store';
+import { useComputeApp } from '../support/lifecycle';
 import {
   AUTH_REFUSALS,
   Credential,
@@ -18,22 +24,7 @@ import { send } from './support/send';
  * Table entries for routes of features still landing. Once such a route is served it must
  * leave this list (the test says so), so the list only ever shrinks.
  */
-const LANDING = new Set([
-  'GET /ready',
-  'POST /workspaces/:id/chat/uploads',
-  'GET /workspaces/:id/chat/download',
-  'POST /admin/workspace-images/refresh',
-  'GET /workspaces/:id/files',
-  'PUT /workspaces/:id/files',
-  'GET /workspaces/:id/files/*path',
-  'PUT /workspaces/:id/files/*path',
-  'DELETE /workspaces/:id/files/*path',
-  'DELETE /workspaces/:id/files',
-  'GET /workspaces/:id/shared-context',
-  'POST /templates/import',
-  'GET /workspaces/:id/config',
-  'PATCH /workspaces/:id/config',
-]);
+const LANDING = new Set(['GET /ready']);
 
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
@@ -42,11 +33,22 @@ const CONFIGS: MatrixConfig[] = [
   { name: 'no ADMIN_TOKEN (workspace tokens are admin)', adminTokenSet: false },
 ];
 
+/**
+ * An app with every backend a route may need (in-memory Docker, image engine, file store), so no
+ * route is hidden for want of one (the image refresh is served only in Docker mode).
+ */
+function useLiveApp(db: TestDatabase, env: Record<string, string>) {
+  return useComputeApp(db, env, { docker: new FakeDocker() }, [
+    { provide: ImageEngine, useValue: new FakeImageEngine() },
+    { provide: WorkspaceFileStore, useValue: new FakeFileStore() },
+  ]);
+}
+
 describe('auth matrix: every route × every credential, against the contract table', () => {
   const db = useTestDatabase();
 
   describe('the table', () => {
-    const app = useTestApp(db);
+    const app = useLiveApp(db, {});
 
     it('has an entry for every route the app serves', () => {
       const missing = appRoutes(app.app)
@@ -64,7 +66,7 @@ describe('auth matrix: every route × every credential, against the contract tab
   });
 
   describe.each(CONFIGS)('$name', (config) => {
-    const app = useTestApp(db, config.adminTokenSet ? { ADMIN_TOKEN } : {});
+    const app = useLiveApp(db, config.adminTokenSet ? { ADMIN_TOKEN } : {});
     let orgToken = '';
     beforeAll(async () => {
       orgToken = await insertOrgToken(db);
@@ -207,7 +209,7 @@ describe('auth matrix: every route × every credential, against the contract tab
 
   describe('with MOLECULE_ORG_ID set (tenant guard, 01 §2.9)', () => {
     const ORG_ID = 'org-matrix';
-    const app = useTestApp(db, { MOLECULE_ORG_ID: ORG_ID, ADMIN_TOKEN });
+    const app = useLiveApp(db, { MOLECULE_ORG_ID: ORG_ID, ADMIN_TOKEN });
     /** Exact paths that serve every tenant: probes and the runtime's register and heartbeat. */
     const UNGUARDED = new Set([
       '/health',

@@ -213,7 +213,8 @@ describe('hostile input around the JSON: paths, queries, sizes, encodings, heade
     const failures: string[] = [];
     for (const route of bodyRoutes()) {
       const path = fillPath(route, (name) => (name === 'id' ? cast.subject : randomUUID()));
-      const size = route.path.endsWith('/a2a') ? MIB + 1 : 4 * MIB + 1;
+      // The route's own limit, else the A2A proxy's 1 MiB, else the default 4 MiB.
+      const size = (route.jsonBody?.limit ?? (route.path.endsWith('/a2a') ? MIB : 4 * MIB)) + 1;
       const body = `{"x":"${'a'.repeat(size)}"}`;
       const { res, violations } = await probe(
         app.baseUrl,

@@ -3,7 +3,11 @@ import { HostResolver } from '../../../src/common/ssrf/host-resolver';
 import { FakeHostResolver } from '../../../src/common/ssrf/testing/fake-host-resolver';
 import { insertWorkspace } from '../../support/factories';
 import { findLeaks } from '../../support/leak-markers';
+import { ImageEngine } from '../../../src/provisioner/images/image-engine.port';
 import { FakeDocker } from '../../support/fake-compute';
+import { FakeImageEngine } from '../../support/fake-image-engine';
+import { WorkspaceFileStore } from '../../../src/provisioner/workspace-file-store';
+import { FakeFileStore } from '../../support/fake-file-store';
 import { useComputeApp } from '../../support/lifecycle';
 import { TestDatabase } from '../../support/test-database';
 import { describeWrites, REQUEST_ID_HEADER, WriteAudit } from '../../support/write-audit';
@@ -27,7 +31,11 @@ export function useHostileApp(db: TestDatabase) {
       PLUGIN_GITHUB_API_URL: 'http://127.0.0.1:9',
     },
     { docker: new FakeDocker() },
-    [{ provide: HostResolver, useValue: new FakeHostResolver({ localhost: ['127.0.0.1'] }) }],
+    [
+      { provide: HostResolver, useValue: new FakeHostResolver({ localhost: ['127.0.0.1'] }) },
+      { provide: ImageEngine, useValue: new FakeImageEngine() },
+      { provide: WorkspaceFileStore, useValue: new FakeFileStore() },
+    ],
   );
   return app;
 }
@@ -84,6 +92,8 @@ const CONTRACT_5XX: Readonly<Record<string, readonly number[]>> = {
   'POST /workspaces/:id/plugins': [502, 503, 504],
   'DELETE /workspaces/:id/plugins/:name': [503],
   'GET /workspaces/:id/plugins/:name/download': [502, 504],
+  // 03 §6.3: uploads are forwarded to the workspace, which has not registered a URL yet.
+  'POST /workspaces/:id/chat/uploads': [503],
 };
 
 /** Refusals the contract shapes otherwise than `{"error": …}`. */
