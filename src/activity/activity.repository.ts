@@ -52,6 +52,11 @@ const PURGE = sql(
   `DELETE FROM activity_logs WHERE created_at < now() - make_interval(days => $1)`,
 );
 
+const WORKSPACE_EXISTS = sql(
+  'activity.workspace_exists',
+  `SELECT EXISTS (SELECT 1 FROM workspaces WHERE id = $1) AS exists`,
+);
+
 /** SQL of the activity log: one insert path, the filtered listing, retention. */
 @Injectable()
 export class ActivityRepository {
@@ -92,6 +97,12 @@ export class ActivityRepository {
         ORDER BY created_at DESC LIMIT ${bind(query.limit)}`,
       values,
     );
+  }
+
+  /** Whether the workspace has a row (any status): rows of the log hang off one. */
+  async workspaceExists(workspaceId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ exists: boolean }>(WORKSPACE_EXISTS, [workspaceId]);
+    return row?.exists ?? false;
   }
 
   /** Deletes rows older than `days` days; returns how many. */

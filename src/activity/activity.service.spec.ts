@@ -173,10 +173,27 @@ describe('ActivityService', () => {
 
     it('a lost write is a 500, not a silent 200', async () => {
       logger.log.mockResolvedValue(undefined);
+      repo.workspaceExists.mockResolvedValue(true);
       expect(await failure(service.report(WS, dto({})))).toEqual([
         500,
         { error: 'failed to log activity' },
       ]);
+    });
+
+    it('a write lost because the workspace has no row is a 404', async () => {
+      logger.log.mockResolvedValue(undefined);
+      repo.workspaceExists.mockResolvedValue(false);
+      expect(await failure(service.report(WS, dto({})))).toEqual([
+        404,
+        { error: 'workspace not found' },
+      ]);
+      expect(repo.workspaceExists).toHaveBeenCalledWith(WS);
+    });
+
+    it('a logged report asks nothing more of the database', async () => {
+      logger.log.mockResolvedValue('row-id');
+      await service.report(WS, dto({}));
+      expect(repo.workspaceExists).not.toHaveBeenCalled();
     });
   });
 

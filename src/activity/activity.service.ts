@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { badRequest, forbidden, internalError } from '../common/http/api-error';
+import { badRequest, forbidden, internalError, notFound } from '../common/http/api-error';
 import { parseUuid } from '../common/http/uuid';
 import { ActivityListQuery } from './activity-list-query';
 import { ActivityLogger } from './activity-logger';
@@ -46,7 +46,12 @@ export class ActivityService {
       errorDetail: dto.error_detail || null,
     });
     // The reference answered 200 and lost the row; the agent should know it was not kept.
-    if (id === undefined) throw internalError('failed to log activity');
+    // Asked only once the write failed, so the usual report costs no extra statement.
+    if (id === undefined) {
+      if (!(await this.activity.workspaceExists(workspaceId).catch(() => true)))
+        throw notFound('workspace not found');
+      throw internalError('failed to log activity');
+    }
     return { status: 'logged' };
   }
 

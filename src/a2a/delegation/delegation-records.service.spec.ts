@@ -57,6 +57,16 @@ describe('DelegationRecordsService', () => {
       ).toEqual({ status: 500, body: { error: 'failed to record delegation' } });
       expect(events.sent).not.toHaveBeenCalled();
     });
+
+    it('404 when the source or target workspace has no row (foreign key), and no event', async () => {
+      rows.insertDelegate.mockRejectedValue(Object.assign(new Error('fk'), { code: '23503' }));
+      expect(
+        await rejection(
+          service.record(SOURCE, { target_id: TARGET, task: 't', delegation_id: 'd' }),
+        ),
+      ).toEqual({ status: 404, body: { error: 'workspace not found' } });
+      expect(events.sent).not.toHaveBeenCalled();
+    });
   });
 
   describe('update', () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { badRequest, internalError } from '../../common/http/api-error';
+import { badRequest, internalError, notFound } from '../../common/http/api-error';
 import { parseUuid } from '../../common/http/uuid';
+import { PgError, pgErrorCode } from '../../database/database.service';
 import { DelegationEvents } from './delegation-events';
 import { completedSummary } from './delegation-text';
 import { DelegationEntry, toDelegationEntry } from './delegation-view';
@@ -40,6 +41,8 @@ export class DelegationRecordsService {
         idempotencyKey: null,
       });
     } catch (err) {
+      // A source or target that has no workspace row is the caller's mistake, not ours.
+      if (pgErrorCode(err) === PgError.foreignKeyViolation) throw notFound('workspace not found');
       this.logger.error({ err, sourceId }, 'could not record an agent delegation');
       throw internalError('failed to record delegation');
     }
