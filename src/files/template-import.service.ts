@@ -25,6 +25,8 @@ export class TemplateImportService {
 
   async import(name: string, files: Record<string, string>): Promise<ImportedTemplate> {
     const id = normalizeTemplateName(name);
+    // A name no file system can hold is the caller's mistake (400), not a failed mkdir (500).
+    if (!fitsFileSystem(id)) throw badRequest('invalid request body');
     const dir = path.join(this.config.configsDir, id);
     if (await exists(dir)) throw conflict('template already exists', { id });
 
@@ -32,7 +34,7 @@ export class TemplateImportService {
     const entries = new Map<string, string>();
     for (const [key, content] of Object.entries(files)) {
       const rel = cleanRelativePath(key);
-      if (rel === null) throw badRequest('invalid request body');
+      if (rel === null || !fitsFileSystem(rel)) throw badRequest('invalid request body');
       entries.set(rel, content);
     }
     if (!entries.has('config.yaml'))
@@ -117,4 +119,15 @@ export function defaultConfig(name: string, keys: readonly string[]): string {
     '  optional: []',
     '',
   ].join('\n');
+}
+
+/** Linux's limits: 255 bytes a name, and room left under PATH_MAX for the configs directory. */
+const NAME_MAX = 255;
+const RELATIVE_PATH_MAX = 2048;
+
+function fitsFileSystem(relative: string): boolean {
+  return (
+    Buffer.byteLength(relative) <= RELATIVE_PATH_MAX &&
+    relative.split('/').every((segment) => Buffer.byteLength(segment) <= NAME_MAX)
+  );
 }
