@@ -17,6 +17,7 @@ import {
   MatrixConfig,
 } from './support/auth-expectations';
 import { ROUTE_AUTH } from './support/route-auth';
+import { useScratchDir } from './support/hostile-app';
 import { Cast, insertCast, requestFor } from './support/route-requests';
 import { send } from './support/send';
 
@@ -38,7 +39,8 @@ const CONFIGS: MatrixConfig[] = [
  * route is hidden for want of one (the image refresh is served only in Docker mode).
  */
 function useLiveApp(db: TestDatabase, env: Record<string, string>) {
-  return useComputeApp(db, env, { docker: new FakeDocker() }, [
+  const configsDir = useScratchDir('molecule-matrix-configs-');
+  return useComputeApp(db, { CONFIGS_DIR: configsDir, ...env }, { docker: new FakeDocker() }, [
     { provide: ImageEngine, useValue: new FakeImageEngine() },
     { provide: WorkspaceFileStore, useValue: new FakeFileStore() },
   ]);

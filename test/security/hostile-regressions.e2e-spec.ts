@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { useTestAgents } from '../support/agents';
 import { insertWorkspace } from '../support/factories';
 import { useTestDatabase } from '../support/test-database';
@@ -108,5 +109,37 @@ describe('hostile input: the cases the generators found', () => {
       metadata: JSON.parse(deep(511)),
     });
     expect(atTheLimit.status).toBe(200);
+  });
+
+  it('reports about a workspace that has no row are 404, not a failed insert (500)', async () => {
+    const unknown = randomUUID();
+    for (const [path, body] of [
+      [`/workspaces/${unknown}/activity`, { activity_type: 'agent_log', summary: 'x' }],
+      [
+        `/workspaces/${unknown}/delegations/record`,
+        { target_id: randomUUID(), task: 't', delegation_id: randomUUID() },
+      ],
+    ] as const) {
+      const res = await post(path, body);
+      expect({ path, status: res.status, error: res.error }).toEqual({
+        path,
+        status: 404,
+        error: 'workspace not found',
+      });
+    }
+  });
+
+  it('a template name or file path no file system can hold is a 400, not a failed mkdir (500)', async () => {
+    for (const body of [
+      { name: 'x'.repeat(300), files: { 'a.md': 'x' } },
+      { name: 'fits', files: { ['y'.repeat(300) + '.md']: 'x' } },
+      {
+        name: 'fits-too',
+        files: { [Array.from({ length: 700 }, () => 'dir').join('/') + '/a.md']: 'x' },
+      },
+    ]) {
+      const res = await post('/templates/import', body);
+      expect([res.status, res.error]).toEqual([400, 'invalid request body']);
+    }
   });
 });

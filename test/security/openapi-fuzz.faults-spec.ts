@@ -74,7 +74,10 @@ describe('schema-driven fuzzing of every operation in /openapi.json', () => {
               },
               route,
             );
-            if (violations.length > 0) throw new Error(`${call.path}: ${violations.join('; ')}`);
+            if (violations.length > 0)
+              throw new Error(
+                `${call.path} ${call.body ?? ''}: ${violations.join('; ')}`.slice(0, 1500),
+              );
           }),
           { numRuns: RUNS, endOnFailure: true },
         );

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { HostResolver } from '../../../src/common/ssrf/host-resolver';
 import { FakeHostResolver } from '../../../src/common/ssrf/testing/fake-host-resolver';
 import { insertWorkspace } from '../../support/factories';
@@ -26,6 +29,7 @@ export function useHostileApp(db: TestDatabase) {
   const app = useComputeApp(
     db,
     {
+      CONFIGS_DIR: useScratchDir('molecule-hostile-configs-'),
       ADMIN_TOKEN: HOSTILE_ADMIN_TOKEN,
       MOLECULE_ENV: 'development',
       PLUGIN_GITHUB_API_URL: 'http://127.0.0.1:9',
@@ -38,6 +42,16 @@ export function useHostileApp(db: TestDatabase) {
     ],
   );
   return app;
+}
+
+/**
+ * A directory of its own for what the app writes to disk (imported templates), removed after
+ * the file's tests: hostile input never lands in the checkout.
+ */
+export function useScratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** The rows hostile requests refer to: a parent with a child, a sibling with a live agent. */

@@ -147,19 +147,18 @@ function typed(
         fc.constantFrom(...ids),
         hostileString,
       );
-    case 'integer':
+    case 'integer': {
+      const bounds = [schema.minimum, schema.maximum]
+        .filter((b): b is number => b !== undefined)
+        .flatMap((b) => [b - 1, b, b + 1]);
       return fc.oneof(
         fc.integer({
           min: Math.max(schema.minimum ?? -(2 ** 31), -(2 ** 53)),
           max: Math.min(schema.maximum ?? 2 ** 31, 2 ** 53),
         }),
-        fc.constantFrom(
-          ...[schema.minimum, schema.maximum]
-            .filter((b): b is number => b !== undefined)
-            .flatMap((b) => [b - 1, b, b + 1]),
-        ),
-        fc.constantFrom(0, -1, 2 ** 31, 2 ** 53, 1e300),
+        fc.constantFrom(0, -1, 2 ** 31, 2 ** 53, 1e300, ...bounds),
       );
+    }
     case 'number':
       return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
     case 'boolean':
