@@ -253,6 +253,19 @@ describe('A2A busy queue', () => {
       expect(rows.map((r) => r.status)).toEqual(['queued']);
     });
 
+    it('an age beyond what an interval holds keeps nothing younger than it: no 500, nothing dropped', async () => {
+      const a = await insertWorkspace(db);
+      await insertQueued(a, 90);
+      for (const age of ['2147483648', '9007199254740991']) {
+        const res = await admin().post(
+          `/admin/a2a-queue/drop-stale?max_age_minutes=${age}&workspace_id=${a}`,
+        );
+        expect([age, res.status, res.body]).toEqual([age, 200, { dropped: 0 }]);
+      }
+      const rows = await db.query<any>('SELECT status FROM a2a_queue WHERE workspace_id = $1', [a]);
+      expect(rows.map((r) => r.status)).toEqual(['queued']);
+    });
+
     it('repeated query keys take their first value, as the other routes do', async () => {
       const a = await insertWorkspace(db);
       const b = await insertWorkspace(db);

@@ -7,6 +7,9 @@ import { A2AQueueRepository } from './a2a-queue.repository';
 import { ApiTag } from '../../common/openapi/tags';
 import { A2AQueueApi } from '../a2a.api';
 
+/** `make_interval` takes its minutes as a 32-bit integer. */
+const MAX_AGE_MINUTES = 2 ** 31 - 1;
+
 /** `POST /admin/a2a-queue/drop-stale` (spec 03 §3.6): clears queued messages nobody drained. */
 @ApiTag('a2a')
 @Controller('admin/a2a-queue')
@@ -33,7 +36,9 @@ export class AdminQueueController {
       if (!scope) throw badRequest('invalid workspace ID');
     }
     try {
-      return { dropped: await this.queue.dropStale(minutes, scope) };
+      // Older than 2^31 minutes (4 000 years) is older than anything queued: the same cutoff.
+      const cutoffMinutes = Math.min(minutes, MAX_AGE_MINUTES);
+      return { dropped: await this.queue.dropStale(cutoffMinutes, scope) };
     } catch (err) {
       this.logger.error({ err }, 'drop-stale failed');
       throw internalError('failed to drop stale items');
