@@ -147,6 +147,7 @@ describe('rate limits and security headers (spec 01 §2.10)', () => {
         res.headers.get('x-ratelimit-remaining'),
         res.headers.get('x-ratelimit-reset'),
       ]).toEqual(['5', '0', '60']);
+      expect(headerFaults(res, API_CSP)).toEqual([]);
       expect(await db.query('SELECT count(*)::int AS n FROM workspaces')).toEqual(before);
     });
 

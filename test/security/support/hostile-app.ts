@@ -72,12 +72,15 @@ export async function insertHostileCast(
   agentUrl: string,
   replaces?: HostileCast,
 ): Promise<HostileCast> {
-  // One row per statement: a multi-row update could deadlock with the app's own.
+  // One row per statement, and a deadlock with the app's own work on those rows (what the last
+  // requests set off: cascades, restarts) is retried: PostgreSQL chose this statement to undo.
   for (const id of replaces?.ids ?? [])
-    await db.query(
-      `UPDATE workspaces SET status = 'removed', desired_state = 'removed', observed_state = 'removed'
-        WHERE id = $1`,
-      [id],
+    await retryOnDeadlock(() =>
+      db.query(
+        `UPDATE workspaces SET status = 'removed', desired_state = 'removed', observed_state = 'removed'
+          WHERE id = $1`,
+        [id],
+      ),
     );
   const subject = await insertWorkspace(db, { name: 'hostile-subject' });
   const child = await insertWorkspace(db, { name: 'hostile-child', parent_id: subject });
@@ -91,6 +94,16 @@ export async function insertHostileCast(
     removed,
     ids: [subject, child, sibling, removed, randomUUID()],
   };
+}
+
+async function retryOnDeadlock<T>(statement: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= tries) throw err;
+    }
+  }
 }
 
 /** One violation of the hostile-input properties, ready to print. */
