@@ -119,6 +119,8 @@ const CONTRACT_5XX: Readonly<Record<string, readonly number[]>> = {
   'POST /workspaces/:id/plugins': [502, 503, 504],
   'DELETE /workspaces/:id/plugins/:name': [503],
   'GET /workspaces/:id/plugins/:name/download': [502, 504],
+  // 02 §8: the workspace is removed, paused or has no URL yet, or its URL fails the SSRF check.
+  'GET /registry/discover/:id': [503],
   // 03 §6.3: uploads are forwarded to the workspace, which has not registered a URL yet.
   'POST /workspaces/:id/chat/uploads': [503],
 };
