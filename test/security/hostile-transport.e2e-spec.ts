@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join, normalize } from 'node:path/posix';
+import { AppConfig } from '../../src/config/app-config';
+import { WorkspaceFileStore } from '../../src/provisioner/workspace-file-store';
+import { FakeFileStore } from '../support/fake-file-store';
 import { routeKey } from '../support/app-routes';
 import { useTestAgents } from '../support/agents';
 import { RouteHandler, routeHandlers } from '../support/route-handlers';
@@ -118,6 +123,8 @@ describe('hostile input around the JSON: paths, queries, sizes, encodings, heade
   beforeEach(async () => {
     cast = await insertHostileCast(db, (await agents.start()).url, cast);
   });
+  let afterTemplate = () => {};
+  afterEach(() => afterTemplate());
 
   /**
    * Probes each request; returns the violations, each prefixed with what was sent. A server
@@ -170,7 +177,20 @@ describe('hostile input around the JSON: paths, queries, sizes, encodings, heade
     expect(failures).toEqual([]);
   }, 600_000);
 
-  it('raw path traversal, never normalised by the client: no route serves a file outside its root', async () => {
+  it('raw path traversal, never normalised by the client: no route serves, reads or writes a file outside its root', async () => {
+    // The subject reads its files from a template on the host (it has no container), so a path
+    // escaping the template directory would reach this machine's file system.
+    const template = join(app.app.get(AppConfig).configsDir, 'hostile-subject');
+    mkdirSync(template, { recursive: true });
+    writeFileSync(join(template, 'config.yaml'), 'name: hostile-subject\n');
+    afterTemplate = () => rmSync(template, { recursive: true, force: true });
+    const own = await send(app.baseUrl, {
+      method: 'GET',
+      path: `/workspaces/${cast.subject}/files/config.yaml`,
+      headers: admin,
+    });
+    expect([own.status, own.text]).toEqual([200, expect.stringContaining('hostile-subject')]);
+
     const traversals = [
       '../../../../etc/passwd',
       '..%2F..%2F..%2F..%2Fetc%2Fpasswd',
@@ -180,30 +200,63 @@ describe('hostile input around the JSON: paths, queries, sizes, encodings, heade
       '..\\..\\..\\etc\\passwd',
       '/etc/passwd',
     ];
-    const requests: [string, RawRequest][] = [];
+    // Each place on its own, so a check of one (a bad `root`) cannot hide another (the path).
+    const requests: [string, RawRequest, 'path' | 'query' | 'body'][] = [];
     for (const route of routes)
-      for (const t of traversals)
+      for (const t of traversals) {
+        const plain = fillPath(route, (name) => (name === 'id' ? cast.subject : 'fuzz.md'));
+        const base = { method: route.method, headers: admin };
+        const emptyBody = takesBody(route) ? '{}' : undefined;
+        if (/[:*]\w+/.test(route.path.replace(':id', '')))
+          requests.push([
+            routeKey(route),
+            {
+              ...base,
+              path: fillPath(route, (name) => (name === 'id' ? cast.subject : t)),
+              body: emptyBody,
+            },
+            'path',
+          ]);
         requests.push([
           routeKey(route),
-          {
-            method: route.method,
-            path:
-              fillPath(route, (name) => (name === 'id' ? cast.subject : t)) +
-              `?path=${t}&root=${t}&source=local://${t}`,
-            headers: admin,
-            body: takesBody(route)
-              ? JSON.stringify({ path: t, source: `local://${t}`, name: t })
-              : undefined,
-          },
+          { ...base, path: `${plain}?path=${t}&root=${t}&source=local://${t}`, body: emptyBody },
+          'query',
         ]);
+        if (takesBody(route))
+          requests.push([
+            routeKey(route),
+            {
+              ...base,
+              path: plain,
+              body: JSON.stringify({
+                path: t,
+                source: `local://${t}`,
+                name: t,
+                files: { [t]: 'x' },
+              }),
+            },
+            'body',
+          ]);
+      }
+    const files = app.app.get(WorkspaceFileStore) as FakeFileStore;
+    files.calls.length = 0;
     const failures: string[] = [];
-    const served: string[] = [];
-    for (const [label, req] of requests) {
+    for (const [label, req, where] of requests) {
       const { res, violations } = await probe(app.baseUrl, audit, req, label);
       failures.push(...violations.map((v) => `${label} ${req.path}: ${v}`));
-      if (/root:.*:0:0:/.test(res.text)) served.push(`${req.method} ${req.path}`);
+      if (/root:.*:0:0:/.test(res.text)) failures.push(`${label} ${req.path}: served /etc/passwd`);
+      // A file path that climbs out is refused, whatever the route would have done with it.
+      if (where === 'path' && label.includes('*path') && res.status < 400)
+        failures.push(`${label} ${req.path}: accepted (${res.status} ${res.text.slice(0, 60)})`);
     }
-    expect({ failures, served }).toEqual({ failures: [], served: [] });
+    // Nothing that reached the file store names a path outside the workspace's roots.
+    const escaped = files.calls.filter((call) => {
+      const file = call.split(' ').slice(2).join(' ');
+      return (
+        file.startsWith('/') && !/^\/(configs|workspace|home|plugins)(\/|$)/.test(normalize(file))
+      );
+    });
+    expect({ failures, escaped }).toEqual({ failures: [], escaped: [] });
   }, 300_000);
 
   /** Body routes whose body the server must read (the others may ignore it). */
