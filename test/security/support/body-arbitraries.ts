@@ -157,9 +157,23 @@ function typedValue(rule: FieldRule, pool: IdPool, depth: number): fc.Arbitrary<
   if (checks.has('isObject'))
     return fc.dictionary(fc.string({ maxLength: 10 }), anyJson(pool), { maxKeys: 4 });
   if (checks.has('isArray')) return fc.array(anyJson(pool), { maxLength: 4 });
-  if (checks.has('isString')) return hostileString(pool);
+  if (checks.has('isString'))
+    return REFERENCE.test(rule.name) ? referenceString(pool) : hostileString(pool);
   return anyJson(pool);
 }
+
+/** Fields that name a row (`workspace_id`, `id`, `parent_id`, …). */
+const REFERENCE = /(?:^|_)id$/i;
+
+/**
+ * A reference is mostly one of the pool's rows: a body that names no real workspace stops at
+ * the lookup (404, or the registry's 401), and the code behind it is never reached.
+ */
+const referenceString = (pool: IdPool): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...pool.ids) },
+    { weight: 1, arbitrary: hostileString(pool) },
+  );
 
 /** Case variants Go's decoder matches: `ID` for `id`, `Workspace_Id` for `workspace_id`. */
 const caseVariant = (name: string): fc.Arbitrary<string> =>
