@@ -311,10 +311,13 @@ describe('activity', () => {
       } finally {
         await db.query('ALTER TABLE activity_logs DROP CONSTRAINT refuse_for_test');
       }
+    });
+
+    it('404 workspace not found for a workspace that has no row (not a failed insert)', async () => {
       const unknown = await admin().post(`/workspaces/${randomUUID()}/activity`, {
         activity_type: 'agent_log',
       });
-      expect([unknown.status, unknown.body]).toEqual([500, { error: 'failed to log activity' }]);
+      expect([unknown.status, unknown.body]).toEqual([404, { error: 'workspace not found' }]);
     });
 
     it('400 invalid workspace ID for a malformed id', async () => {

@@ -82,14 +82,31 @@ describe('agent-reported delegations and the listing', () => {
       expect(res.body).toEqual({ error: 'target_id must be a valid UUID' });
     });
 
-    it('500 when the row cannot be written', async () => {
+    it('404 workspace not found when the source has no row (not a failed insert)', async () => {
       const res = await record(randomUUID(), {
         target_id: randomUUID(),
         task: 'x',
         delegation_id: 'd',
       });
-      expect(res.status).toBe(500);
-      expect(res.body).toEqual({ error: 'failed to record delegation' });
+      expect([res.status, res.body]).toEqual([404, { error: 'workspace not found' }]);
+    });
+
+    it('500 when the row cannot be written', async () => {
+      const source = await insertWorkspace(db);
+      // A constraint that refuses this one row (NOT VALID: existing rows are not checked).
+      await db.query(
+        `ALTER TABLE activity_logs ADD CONSTRAINT refuse_for_test CHECK (request_body::text NOT LIKE '%refused%') NOT VALID`,
+      );
+      try {
+        const res = await record(source, {
+          target_id: await insertWorkspace(db),
+          task: 'refused',
+          delegation_id: 'd',
+        });
+        expect([res.status, res.body]).toEqual([500, { error: 'failed to record delegation' }]);
+      } finally {
+        await db.query('ALTER TABLE activity_logs DROP CONSTRAINT refuse_for_test');
+      }
     });
   });
 
