@@ -17,6 +17,7 @@ import {
   MatrixConfig,
 } from './support/auth-expectations';
 import { ROUTE_AUTH } from './support/route-auth';
+import { isApiDocsPath } from '../../src/common/openapi/docs-paths';
 import { useScratchDir } from './support/hostile-app';
 import { Cast, insertCast, requestFor } from './support/route-requests';
 import { send } from './support/send';
@@ -212,7 +213,10 @@ describe('auth matrix: every route × every credential, against the contract tab
   describe('with MOLECULE_ORG_ID set (tenant guard, 01 §2.9)', () => {
     const ORG_ID = 'org-matrix';
     const app = useLiveApp(db, { MOLECULE_ORG_ID: ORG_ID, ADMIN_TOKEN });
-    /** Exact paths that serve every tenant: probes and the runtime's register and heartbeat. */
+    /**
+     * Exact paths that serve every tenant: probes and the runtime's register and heartbeat; and
+     * the API docs.
+     */
     const UNGUARDED = new Set([
       '/health',
       '/ready',
@@ -236,7 +240,7 @@ describe('auth matrix: every route × every credential, against the contract tab
             },
           });
           const guarded = res.status === 404 && res.text === '';
-          if (guarded === UNGUARDED.has(req.path))
+          if (guarded === (UNGUARDED.has(req.path) || isApiDocsPath(req.path)))
             failures.push(
               `${routeKey(route)} with org ${orgHeader ?? 'none'}: ${res.status} ${res.text.slice(0, 60)}`,
             );
