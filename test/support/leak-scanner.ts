@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
+import { INTERNAL_TEXT, InternalTextKind } from './leak-markers';
 import { HttpClient } from './http-client';
 import { TestWsClient } from './ws-client';
 
 /** What a leaked text would give away. */
-export type LeakKind = 'daemon' | 'sql' | 'path' | 'token' | 'key' | 'stack';
+export type LeakKind = InternalTextKind | 'token' | 'key';
 
 /** One leak: where it was seen, what it was, and the text around it. */
 export interface Leak {
@@ -14,39 +14,12 @@ export interface Leak {
   readonly excerpt: string;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-/**
- * Shapes internal error text has whatever its content, caught even when no marker was planted:
- * stack frames, PostgreSQL and pg-driver messages, Docker engine replies, this checkout's paths.
- * Agent replies relayed verbatim are the agent's own words, so nothing broader (an `Error:`
- * prefix, an errno) is a shape here — plant a marker in the agent's reply instead.
- */
-const SHAPES: readonly { kind: LeakKind; pattern: RegExp }[] = [
-  { kind: 'stack', pattern: /\bat (?:async )?[\w$.<>[\] ]*\(?(?:\/|node:|file:)[^\s)"]*:\d+:\d+/ },
-  {
-    kind: 'sql',
-    pattern:
-      /duplicate key value violates|violates (?:foreign key|not-null|check|unique) constraint|relation "[^"]*" does not exist|column "[^"]*" (?:of relation "[^"]*" )?does not exist|syntax error at (?:or near|end of input)|invalid input syntax for type|current transaction is aborted|terminating connection due to administrator command|the database system is (?:shutting down|starting up|in recovery mode)|Connection terminated (?:unexpectedly|due to connection timeout)|timeout exceeded when trying to connect|Query read timeout|server closed the connection unexpectedly|Client has encountered a connection error/i,
-  },
-  {
-    kind: 'daemon',
-    pattern: /Error response from daemon|docker\.sock|\(HTTP code \d{3}\)|no such container/i,
-  },
-  {
-    kind: 'path',
-    pattern: new RegExp(
-      `${escapeRegExp(REPO_ROOT)}|/node_modules/|/molecule-(?:test|dedicated)-pg-`,
-    ),
-  },
-];
-
 /**
  * Scans what clients saw — HTTP responses (status line, headers, body) and WebSocket broadcasts —
  * for internal text: markers a test planted in its faults (a daemon message, an SQL error, a file
- * path, a token, a secret's key name) and the shapes above. Wrap the test's HTTP clients with
- * `http()`, hand it the WebSocket subscribers with `watch()`, add anything else with `record()`,
- * and end with `expectNone()`.
+ * path, a token, a secret's key name) and the shapes of `INTERNAL_TEXT`. Wrap the test's HTTP
+ * clients with `http()`, hand it the WebSocket subscribers with `watch()`, add anything else
+ * with `record()`, and end with `expectNone()`.
  */
 export class LeakScanner {
   private readonly markers = new Map<string, LeakKind>();
@@ -95,7 +68,7 @@ export class LeakScanner {
         const at = text.indexOf(marker);
         if (at >= 0) found.push({ source, kind, match: marker, excerpt: around(text, at) });
       }
-      for (const { kind, pattern } of SHAPES) {
+      for (const { kind, pattern } of INTERNAL_TEXT) {
         const m = pattern.exec(text);
         if (m) found.push({ source, kind, match: m[0], excerpt: around(text, m.index) });
       }
@@ -130,8 +103,4 @@ export class LeakScanner {
 
 function around(text: string, at: number): string {
   return text.slice(Math.max(0, at - 60), at + 100).replace(/\s+/g, ' ');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
