@@ -27,6 +27,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     embedded = new EmbeddedPostgresServer({
       dataDir: path.join(dataDir, 'cluster'),
       port: await freeLoopbackPort(),
+      // Two workers, each file with up to a few apps of 25 connections plus its own pools:
+      // PostgreSQL's default of 100 runs out in the longer suites (test:faults).
+      settings: { max_connections: '400' },
     });
     adminUrl = await embedded.start();
   }

@@ -9,10 +9,18 @@ import { RestartRequests } from './restart-requests';
  * workspace gone silent): a new generation for each workspace that should run (spec 04 §5.3 —
  * paused, hibernated, removed and external ones, and those under a paused ancestor, are left
  * alone), then a nudge. Requests during a cycle coalesce into exactly one more.
+ *
+ * Requests are written one statement at a time: those arriving while one runs are merged into
+ * the next. A burst of changes (a script setting ten global secrets, each restarting the whole
+ * fleet) then costs a couple of statements on one connection, not a convoy of fleet-wide
+ * UPDATEs each holding a pooled connection while it waits on the previous one's row locks.
  */
 @Injectable()
 export class AutoRestart implements OnModuleInit {
   private readonly logger = new Logger(AutoRestart.name);
+  /** Workspaces waiting for the next statement, each with the first reason given for it. */
+  private readonly waiting = new Map<string, string>();
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly backends: ComputeBackends,
@@ -22,9 +30,7 @@ export class AutoRestart implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.requests.on(async (ids, reason) => {
-      await this.restart(ids, reason);
-    });
+    this.requests.on((ids, reason) => this.enqueue(ids, reason));
   }
 
   /**
@@ -39,5 +45,28 @@ export class AutoRestart implements OnModuleInit {
       this.reconciler.nudge(accepted);
     }
     return accepted;
+  }
+
+  /** Settles once the ids are written (or their statement failed and was logged). */
+  private enqueue(ids: readonly string[], reason: string): Promise<void> {
+    for (const id of ids) if (!this.waiting.has(id)) this.waiting.set(id, reason);
+    this.writing ??= this.writeWaiting().finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  private async writeWaiting(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const batch = [...this.waiting.keys()];
+      const reason = [...new Set(this.waiting.values())].join('; ');
+      this.waiting.clear();
+      try {
+        await this.restart(batch, reason);
+      } catch (err) {
+        this.logger.error(
+          { err, workspaceIds: batch, reason },
+          'auto-restart could not be written',
+        );
+      }
+    }
   }
 }
