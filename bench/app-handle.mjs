@@ -5,7 +5,8 @@ import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { withTimeout } from './scope.mjs';
 
-const ENTRY = fileURLToPath(new URL('./app-process.mjs', import.meta.url));
+const APP_ENTRY = fileURLToPath(new URL('./app-process.mjs', import.meta.url));
+const FLOOR_ENTRY = fileURLToPath(new URL('./floor-server.mjs', import.meta.url));
 const BOOT_TIMEOUT_MS = 60_000;
 const CALL_TIMEOUT_MS = 30_000;
 
@@ -43,14 +44,23 @@ function appEnv(databaseUrl, env) {
  * Forks one app instance (see app-process.mjs) and resolves once it listens. With
  * `cpuProfileDir`, the instance writes a V8 CPU profile there when it exits.
  */
-export async function startApp(scope, { name, databaseUrl, cpuProfileDir, port, env = {} }) {
+export function startApp(scope, options) {
+  return startServer(scope, APP_ENTRY, options);
+}
+
+/** The heartbeat's floor (floor-server.mjs): bare node:http + pg, measured like an app. */
+export function startFloor(scope, options) {
+  return startServer(scope, FLOOR_ENTRY, { ...options, name: 'floor' });
+}
+
+async function startServer(scope, entry, { name, databaseUrl, cpuProfileDir, port, env = {} }) {
   const profiling = cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=app-${name}.cpuprofile`]
     : [];
   const environment = appEnv(databaseUrl, env);
   // A given port (workspaces must know the platform's URL before it listens), else any.
   if (port !== undefined) environment.PORT = String(port);
-  const child = fork(ENTRY, [], {
+  const child = fork(entry, [], {
     env: environment,
     execArgv: ['--expose-gc', ...profiling],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -37,7 +37,9 @@ function heartbeatSection(r, s) {
     ...table(HTTP_COLUMNS, [
       httpRow('GET /health', r.health),
       httpRow('POST /registry/heartbeat', r.heartbeat),
+      httpRow('floor: node:http + pg, same statement', r.floor),
       ratioRow('heartbeat / health', r.heartbeatOverHealth),
+      ratioRow('heartbeat / floor', r.heartbeatOverFloor),
     ]),
     statementLine('DB statements per heartbeat', r.heartbeat.dbStatementsPerOp),
     `   App memory over the benchmark: RSS ${mib(before.rss)} → ${mib(after.rss)} MiB ` +

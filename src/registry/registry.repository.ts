@@ -25,6 +25,8 @@ export interface HeartbeatResult {
   previous_task: string | null;
   status: WorkspaceStatus | null;
   max_concurrent_tasks: number;
+  /** Messages are waiting in the workspace's A2A queue. */
+  queued: boolean;
 }
 
 /**
@@ -53,8 +55,12 @@ const REGISTER = sql(
  * previous task from the pre-update snapshot. A task-push heartbeat ($8) carries no health
  * data, so it leaves error rate, sample error and uptime alone. Heartbeats bump a token's
  * `last_used_at` at most once a minute: every 30 s per workspace would be a write for nothing.
+ * It also says whether A2A messages wait in the workspace's queue (an index probe on the
+ * queue's partial dispatch index), so the drainer claims only when there is something to claim
+ * instead of sending a claim per heartbeat. Exported for the bench's floor server, which runs
+ * this very statement.
  */
-const HEARTBEAT = sql(
+export const HEARTBEAT = sql(
   'registry.heartbeat',
   `WITH gate AS (
      SELECT EXISTS (SELECT 1 FROM workspace_auth_tokens WHERE workspace_id = $1 AND revoked_at IS NULL) AS has_live,
@@ -82,7 +88,8 @@ const HEARTBEAT = sql(
      RETURNING prev.current_task AS previous_task, w.status, w.max_concurrent_tasks
    )
    SELECT gate.has_live, gate.valid, beat.previous_task, beat.status, beat.max_concurrent_tasks,
-          beat.max_concurrent_tasks IS NOT NULL AS written
+          beat.max_concurrent_tasks IS NOT NULL AS written,
+          EXISTS (SELECT 1 FROM a2a_queue q WHERE q.workspace_id = $1 AND q.status = 'queued') AS queued
      FROM gate LEFT JOIN beat ON true`,
 );
 
@@ -109,6 +116,7 @@ interface HeartbeatRow {
   status: WorkspaceStatus | null;
   max_concurrent_tasks: number | null;
   written: boolean;
+  queued: boolean;
 }
 
 /** SQL of the workspace runtime's side: register, heartbeat, card. */
@@ -164,6 +172,7 @@ export class RegistryRepository {
           previous_task: row.previous_task,
           status: row.status,
           max_concurrent_tasks: row.max_concurrent_tasks!,
+          queued: row.queued,
         }
       : undefined;
     return { gate, result };
