@@ -478,9 +478,26 @@ describe('registry: register, heartbeat, update-card', () => {
       await beat({ workspace_id: randomUUID(), active_tasks: 0 });
       await new Promise((r) => setImmediate(r));
       expect(seen.filter((s) => s.workspaceId === id)).toEqual([
-        { workspaceId: id, activeTasks: 2, maxConcurrentTasks: 3 },
+        { workspaceId: id, activeTasks: 2, maxConcurrentTasks: 3, queued: false },
       ]);
       expect(seen).toHaveLength(1);
+    });
+
+    it('tells heartbeat listeners whether A2A messages wait in the queue', async () => {
+      const seen: HeartbeatSignal[] = [];
+      app.get(HeartbeatHooks).on((signal) => void seen.push(signal));
+      const id = await insertWorkspace(db, { status: 'online' });
+      await beat({ workspace_id: id });
+      await db.query(`INSERT INTO a2a_queue (workspace_id, body) VALUES ($1, '{}')`, [id]);
+      await beat({ workspace_id: id });
+      await db.query(`UPDATE a2a_queue SET status = 'dispatched' WHERE workspace_id = $1`, [id]);
+      await beat({ workspace_id: id });
+      await new Promise((r) => setImmediate(r));
+      expect(seen.filter((s) => s.workspaceId === id).map((s) => s.queued)).toEqual([
+        false,
+        true,
+        false,
+      ]);
     });
   });
 

@@ -25,7 +25,7 @@ export interface HeartbeatResult {
   previous_task: string | null;
   status: WorkspaceStatus | null;
   max_concurrent_tasks: number;
-  /** Messages are waiting in the workspace's A2A queue. */
+  /** The workspace's A2A queue holds messages, waiting or in flight. */
   queued: boolean;
 }
 
@@ -55,9 +55,9 @@ const REGISTER = sql(
  * previous task from the pre-update snapshot. A task-push heartbeat ($8) carries no health
  * data, so it leaves error rate, sample error and uptime alone. Heartbeats bump a token's
  * `last_used_at` at most once a minute: every 30 s per workspace would be a write for nothing.
- * It also says whether A2A messages wait in the workspace's queue (an index probe on the
- * queue's partial dispatch index), so the drainer claims only when there is something to claim
- * instead of sending a claim per heartbeat. Exported for the bench's floor server, which runs
+ * It also says whether the workspace's A2A queue holds messages waiting or in flight (probes of
+ * the queue's two partial indexes), so the drainer claims only when there may be something to
+ * claim (a lapsed lease included) instead of sending a claim per heartbeat. Exported for the bench's floor server, which runs
  * this very statement.
  */
 export const HEARTBEAT = sql(
@@ -89,7 +89,9 @@ export const HEARTBEAT = sql(
    )
    SELECT gate.has_live, gate.valid, beat.previous_task, beat.status, beat.max_concurrent_tasks,
           beat.max_concurrent_tasks IS NOT NULL AS written,
-          EXISTS (SELECT 1 FROM a2a_queue q WHERE q.workspace_id = $1 AND q.status = 'queued') AS queued
+          EXISTS (SELECT 1 FROM a2a_queue q WHERE q.workspace_id = $1 AND q.status = 'queued')
+            OR EXISTS (SELECT 1 FROM a2a_queue q WHERE q.workspace_id = $1 AND q.status = 'dispatched')
+            AS queued
      FROM gate LEFT JOIN beat ON true`,
 );
 

@@ -178,3 +178,21 @@ describe('QueueDrainer.drainOne', () => {
     expect(stream.readableFlowing).toBe(true);
   });
 });
+
+describe('QueueDrainer.onHeartbeat', () => {
+  const beat = { workspaceId: 'ws', activeTasks: 0, maxConcurrentTasks: 1 };
+
+  it('claims only with spare capacity and something queued or in flight', async () => {
+    const unit = await createUnit(QueueDrainer, [
+      { provide: Clock, useValue: new FakeClock() },
+      { provide: AppConfig, useValue: { deliveryLeaseMs: 30_000 } },
+    ]);
+    const queue = unit.mock(A2AQueueRepository);
+    queue.claim.mockResolvedValue(undefined);
+    await unit.sut.onHeartbeat({ ...beat, queued: false });
+    await unit.sut.onHeartbeat({ ...beat, activeTasks: 1, queued: true });
+    expect(queue.claim).not.toHaveBeenCalled();
+    await unit.sut.onHeartbeat({ ...beat, queued: true });
+    expect(queue.claim).toHaveBeenCalledTimes(1);
+  });
+});

@@ -6,6 +6,8 @@ export interface HeartbeatSignal {
   readonly workspaceId: string;
   readonly activeTasks: number;
   readonly maxConcurrentTasks: number;
+  /** The workspace's A2A queue held messages, waiting or in flight, when the heartbeat was written. */
+  readonly queued: boolean;
 }
 
 /** Heartbeats, for higher layers (the A2A queue drains on them). */

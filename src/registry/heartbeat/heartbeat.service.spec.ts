@@ -22,7 +22,7 @@ describe('HeartbeatService', () => {
     registry = unit.mock(RegistryRepository);
     registry.heartbeat.mockResolvedValue({
       gate: 'open',
-      result: { previous_task: '', status: 'online', max_concurrent_tasks: 2 },
+      result: { previous_task: '', status: 'online', max_concurrent_tasks: 2, queued: false },
     });
   });
 
@@ -41,6 +41,7 @@ describe('HeartbeatService', () => {
       workspaceId: WS,
       activeTasks: 0,
       maxConcurrentTasks: 2,
+      queued: false,
     });
   });
 

@@ -91,6 +91,7 @@ export class HeartbeatService {
         workspaceId: id,
         activeTasks,
         maxConcurrentTasks: result.max_concurrent_tasks ?? 1,
+        queued: result.queued,
       });
     }
     return { status: 'ok' };
