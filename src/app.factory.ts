@@ -41,6 +41,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   applyGlobalMiddleware(app);
   mountApiDocs(app);
   app.disable('x-powered-by');
+  // Express would SHA-1 every response body into an ETag (and compare If-None-Match): work on
+  // every request of the hot paths for a header no client uses; the reference sends none.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useWebSocketAdapter(new WsAdapter(app));
