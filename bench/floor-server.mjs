@@ -5,10 +5,12 @@
  * the build, prepared), answers 401 when the gate is shut, and NOTIFYs the WORKSPACE_HEARTBEAT
  * event (on a channel of its own ; one NOTIFY per beat, sent after the reply as the platform
  * does). No validation, no logging, no metrics, no middleware: what the platform spends above
- * this is the price of everything else it does per request. Forked like an app instance and
+ * this is the price of everything else it does per request. It answers `GET /health` too, the
+ * way bare Node does: the floor of `GET /health`. Forked like an app instance and
  * answering the same IPC (probes, memory, close); `/metrics` counts its statements in the
  * platform's format so the same measuring code reads it.
  */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
@@ -29,6 +31,7 @@ const statements = { 'registry.heartbeat': 0, 'floor.notify': 0 };
 
 const server = http.createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/registry/heartbeat') return heartbeat(req, res);
+  if (req.method === 'GET' && req.url === '/health') return reply(res, 200, '{"status":"ok"}');
   if (req.method === 'GET' && req.url === '/metrics') return metrics(res);
   res.writeHead(404).end();
 });

@@ -72,3 +72,27 @@ function freePort() {
     });
   });
 }
+
+/** A fresh database on the bench's server, dropped once everything that uses it has stopped. */
+export async function createDatabase(scope, serverUrl, suffix) {
+  const base = new URL(serverUrl);
+  const name = `${base.pathname.slice(1)}_${suffix}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  scope.defer(`database ${name}`, async () => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
+  base.pathname = `/${name}`;
+  return base.toString();
+}

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goalRows } from './goals.mjs';
 
 const MIB = 1024 * 1024;
 
@@ -12,15 +13,91 @@ export function renderReport({ environment, settings, results }) {
     '',
   ];
   if (results.heartbeat) out.push(...heartbeatSection(results.heartbeat, settings.heartbeat));
+  if (results.fleet) out.push(...fleetSection(results.fleet, settings.fleet));
   if (results.a2a) out.push(...a2aSection(results.a2a, settings.a2a));
   if (results.streaming) out.push(...streamingSection(results.streaming, settings.streaming));
   if (results.fanout) out.push(...fanoutSection(results.fanout, settings.fanout));
   if (results.scheduler) out.push(...schedulerSection(results.scheduler, settings.scheduler));
   if (results.memory) out.push(...memorySection(results.memory, settings.memory));
+  if (results.activity) out.push(...activitySection(results.activity, settings.activity));
   if (results.provision) out.push(...provisionSection(results.provision, settings.provision));
   if (results.uploads) out.push(...uploadSection(results.uploads, settings.uploads));
+  if (results.idle) out.push(...idleSection(results.idle));
+  out.push(...goalsSection(goalRows({ results })));
   return out.join('\n');
 }
+
+/** Every goal of the issue in one table: ours, what it is read against, the ratio, met or not. */
+function goalsSection(rows) {
+  const number = (v) =>
+    typeof v === 'number' && Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2) : '–';
+  return [
+    'Goals — ours against its baseline, measured side by side in this run',
+    ...table(
+      ['scenario', 'ours', 'baseline', 'baseline is', 'ratio', 'goal', 'met'],
+      rows.map((r) => [
+        r.scenario,
+        r.note ? `${number(r.ours)} (${r.note})` : number(r.ours),
+        number(r.baseline),
+        r.baselineIs,
+        times(r.ratio),
+        r.goal,
+        r.met === null ? '–' : r.met ? 'yes' : 'NO',
+      ]),
+    ),
+    '',
+  ];
+}
+
+function fleetSection(r, s) {
+  return [
+    `1b. Heartbeat at fleet size — ${r.fleets.large.toLocaleString('en')} workspaces (an instance and ` +
+      `database of their own) vs app A's ${r.fleets.small}; ${s.rounds} rounds × ${s.requestsPerRound} ` +
+      `beats per arm, concurrency ${s.concurrency} (large fleet seeded in ${fixed(1)(r.fleets.seedSeconds)} s)`,
+    ...table(HTTP_COLUMNS, [
+      httpRow(`${r.fleets.small} workspaces`, r.small),
+      httpRow(`${r.fleets.large.toLocaleString('en')} workspaces`, r.large),
+      ratioRow('large / small', r.largeOverSmall),
+    ]),
+    statementLine('DB statements per heartbeat (large)', r.large.dbStatementsPerOp),
+    '',
+  ];
+}
+
+function activitySection(r, s) {
+  const corpus = (c) => `${c.rows.toLocaleString('en')} rows / ${c.workspaces} workspaces`;
+  const rows = [];
+  for (const [kind, q] of Object.entries(r.byQuery)) {
+    rows.push(httpRow(`${kind}: small`, q.small), httpRow(`${kind}: large`, q.large));
+    rows.push(ratioRow(`${kind}: large / small`, q.largeOverSmall));
+  }
+  return [
+    `9. Activity list — GET /workspaces/:id/activity, ${s.rounds} rounds × ${s.requestsPerRound} ` +
+      `listings per arm and query, concurrency ${s.concurrency}`,
+    `   tables: small ${corpus(r.corpora.small)} (seeded in ${fixed(0)(r.corpora.small.seedSeconds)} s), ` +
+      `large ${corpus(r.corpora.large)} (${fixed(0)(r.corpora.large.seedSeconds)} s); queries: ` +
+      Object.entries(r.byQuery)
+        .map(([kind, q]) => `${kind} = ?${q.query}`)
+        .join(', '),
+    ...table(HTTP_COLUMNS, rows),
+    statementLine(
+      'DB statements per listing (large, newest)',
+      r.byQuery.newest.large.dbStatementsPerOp,
+    ),
+    '',
+  ];
+}
+
+function idleSection(r) {
+  return [
+    `10. Idle footprint — app A ${IDLE_NOTE}: RSS ${mib(r.memory.rss)} MiB ` +
+      `(${fixed(0)(r.memory.rss / 1e6)} MB), heap used ${mib(r.memory.heapUsed)} MiB; after a full GC ` +
+      `RSS ${mib(r.afterGc.rss)} MiB, heap used ${mib(r.afterGc.heapUsed)} MiB`,
+    '',
+  ];
+}
+
+const IDLE_NOTE = 'booted, migrations applied, 3 s idle, before any request';
 
 export function writeResults(dir, fileName, document) {
   fs.mkdirSync(dir, { recursive: true });
@@ -38,8 +115,10 @@ function heartbeatSection(r, s) {
       httpRow('GET /health', r.health),
       httpRow('POST /registry/heartbeat', r.heartbeat),
       httpRow('floor: node:http + pg, same statement', r.floor),
+      httpRow('floor: GET /health on bare node:http', r.floorHealth),
       ratioRow('heartbeat / health', r.heartbeatOverHealth),
       ratioRow('heartbeat / floor', r.heartbeatOverFloor),
+      ratioRow('health / floor health', r.healthOverFloor),
     ]),
     statementLine('DB statements per heartbeat', r.heartbeat.dbStatementsPerOp),
     `   App memory over the benchmark: RSS ${mib(before.rss)} → ${mib(after.rss)} MiB ` +
@@ -59,6 +138,14 @@ function a2aSection(r, s) {
       ratioRow('proxy / direct', r.proxyOverDirect),
     ]),
     statementLine('DB statements per proxied call', r.proxy.dbStatementsPerOp),
+    ...(r.serial
+      ? [
+          `   One call at a time (${s.rounds} rounds × ${s.serialPerRound}): p50 direct ` +
+            `${fixed(2)(r.serial.direct.latencyMs.p50)} ms, through the proxy ` +
+            `${fixed(2)(r.serial.proxy.latencyMs.p50)} ms: +${fixed(2)(r.serial.addedP50Ms)} ms added; ` +
+            `app CPU ${fixed(0)(r.serial.proxy.appCpuUsPerOp)} µs per call`,
+        ]
+      : []),
     '',
   ];
 }

@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,12 +27,15 @@ import { startIngestWorkspace } from './ingest-workspace.mjs';
 import { a2aProxyBench } from './benchmarks/a2a-proxy.mjs';
 import { chatUploadBench } from './benchmarks/chat-upload.mjs';
 import { fanoutBench } from './benchmarks/fanout.mjs';
+import { activityListBench } from './benchmarks/activity-list.mjs';
 import { heartbeatBench } from './benchmarks/heartbeat.mjs';
+import { fleetBench } from './benchmarks/heartbeat-fleet.mjs';
 import { provisionBench } from './benchmarks/provision.mjs';
 import { schedulerBench } from './benchmarks/scheduler.mjs';
 import { memorySearchBench } from './benchmarks/memory-search.mjs';
 import { streamingBench } from './benchmarks/streaming.mjs';
 import { startPostgres } from './postgres.mjs';
+import { goalRows } from './goals.mjs';
 import { renderReport, writeResults } from './report.mjs';
 import { Scope } from './scope.mjs';
 import { seedWorkspaces } from './seed.mjs';
@@ -41,18 +45,19 @@ const MIB = 1024 * KIB;
 
 const FULL = {
   heartbeat: { workspaces: 500, concurrency: 16, requestsPerRound: 1500, rounds: 6 },
-  a2a: { concurrency: 16, requestsPerRound: 800, rounds: 6 },
+  fleet: { workspaces: 10_000, concurrency: 16, requestsPerRound: 1500, rounds: 4 },
+  a2a: { concurrency: 16, requestsPerRound: 800, rounds: 6, serialPerRound: 200 },
   streaming: {
     ttfbSamples: 40,
     smallStreamBytes: 4 * KIB,
-    largeStreamBytes: 64 * MIB,
+    largeStreamBytes: 100 * MIB,
     eventBytes: 64 * KIB,
     largeRounds: 4,
   },
   fanout: {
-    clients: 200,
-    eventsPerSec: 50,
-    eventsPerRound: 200,
+    clients: 1000,
+    eventsPerSec: 100,
+    eventsPerRound: 400,
     saturationConcurrency: 8,
     rounds: 4,
     deliveryTimeoutMs: 15_000,
@@ -79,6 +84,14 @@ const FULL = {
     rounds: 6,
     scopeRequests: 200,
   },
+  activity: {
+    largeWorkspaces: 1000,
+    smallWorkspaces: 100,
+    perWorkspace: 1000,
+    concurrency: 4,
+    requestsPerRound: 400,
+    rounds: 4,
+  },
   // 50 MB in two 25 MB parts: the largest upload the caps allow (25 MiB a file, 50 MiB a body).
   uploads: { files: 2, fileBytes: 25_000_000, rounds: 4 },
 };
@@ -90,7 +103,8 @@ FULL.provision = {
 
 const QUICK = {
   heartbeat: { ...FULL.heartbeat, workspaces: 50, requestsPerRound: 100, rounds: 2 },
-  a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2 },
+  fleet: { ...FULL.fleet, workspaces: 1000, requestsPerRound: 100, rounds: 2 },
+  a2a: { ...FULL.a2a, requestsPerRound: 100, rounds: 2, serialPerRound: 20 },
   streaming: { ...FULL.streaming, ttfbSamples: 4, largeStreamBytes: 4 * MIB, largeRounds: 1 },
   fanout: { ...FULL.fanout, clients: 20, eventsPerRound: 20, rounds: 2 },
   scheduler: {
@@ -116,12 +130,22 @@ const QUICK = {
     overhead: { rounds: 2, perRound: 1 },
     fleet: { size: 5, onlineTimeoutMs: 120_000 },
   },
+  activity: {
+    ...FULL.activity,
+    largeWorkspaces: 100,
+    smallWorkspaces: 10,
+    perWorkspace: 100,
+    requestsPerRound: 40,
+    rounds: 1,
+  },
   uploads: { ...FULL.uploads, fileBytes: 5_000_000, rounds: 1 },
 };
 
 /** In run order. `ctx` holds the shared fixtures; fan-out starts the second replica itself. */
 const BENCHMARKS = {
   heartbeat: (ctx, settings) => heartbeatBench({ ...ctx, settings }),
+  // A database of its own holding the large fleet, and an instance on it.
+  fleet: (ctx, settings) => fleetBench({ ...ctx, settings }),
   a2a: (ctx, settings) => a2aProxyBench({ ...ctx, settings }),
   streaming: (ctx, settings) => streamingBench({ ...ctx, settings }),
   fanout: async (ctx, settings) => {
@@ -133,6 +157,8 @@ const BENCHMARKS = {
   scheduler: (ctx, settings) => schedulerBench({ ...ctx, settings }),
   // Two more instances, each on its own corpus database.
   memory: (ctx, settings) => memorySearchBench({ ...ctx, settings }),
+  // The same: two instances, two activity tables.
+  activity: (ctx, settings) => activityListBench({ ...ctx, settings }),
   // An instance of its own driving the real Docker engine (skipped, and said so, without one).
   provision: (ctx, settings) => provisionBench({ ...ctx, settings }),
   uploads: async (ctx, settings) => {
@@ -169,11 +195,12 @@ async function main(scope, options) {
   const appOptions = { databaseUrl, cpuProfileDir };
   // Instance A applies the migrations on boot; the fixtures go in after it.
   const app = await step('app A', () => startApp(scope, { ...appOptions, name: 'A' }));
+  const idle = await idleFootprint(app);
   const agent = await startAgent(scope);
   const fixtures = await seed(scope, databaseUrl, settings.heartbeat.workspaces, agent);
   const ctx = { scope, app, agent, databaseUrl, appOptions, ...fixtures };
 
-  const results = {};
+  const results = { idle };
   for (const [index, name] of selected.entries()) {
     results[name] = await step(`${index + 1}/${selected.length} ${name}`, () =>
       BENCHMARKS[name](ctx, settings[name]),
@@ -181,10 +208,14 @@ async function main(scope, options) {
   }
 
   environment.durationSeconds = Number(((performance.now() - startedAt) / 1000).toFixed(1));
-  const document = { environment, settings, results };
+  const document = { environment, settings, results, goals: goalRows({ results }) };
   process.stdout.write(`\n${renderReport(document)}\n`);
   const file = writeResults(`${BENCH_DIR}results`, `${stamp}.json`, document);
-  process.stdout.write(`Results written to ${file} (total ${environment.durationSeconds} s)\n`);
+  // The last run, under a fixed name (the one docs/performance.md quotes and that is committed).
+  const latest = writeResults(`${BENCH_DIR}results`, 'latest.json', document);
+  process.stdout.write(
+    `Results written to ${file} and ${latest} (total ${environment.durationSeconds} s)\n`,
+  );
   if (cpuProfileDir) {
     // Written when the apps exit, i.e. during the cleanup that follows.
     process.stdout.write(
@@ -192,6 +223,17 @@ async function main(scope, options) {
     );
   }
 }
+
+/**
+ * The idle server's footprint: app A's memory once its boot has settled (its first background
+ * passes run), as a process manager would see it, and after a full GC.
+ */
+async function idleFootprint(app) {
+  await sleep(IDLE_SETTLE_MS);
+  return { memory: await app.memory(), afterGc: await app.memory({ collect: true }) };
+}
+
+const IDLE_SETTLE_MS = 3000;
 
 /** The heartbeat fleet (every workspace with a live token) and the agent's workspace. */
 async function seed(scope, databaseUrl, fleetSize, agent) {

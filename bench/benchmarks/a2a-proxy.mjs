@@ -28,10 +28,29 @@ export async function a2aProxyBench({ scope, app, agent, workspace, settings }) 
     direct: measuredBurst(app, arms.direct, load(callDirect)),
     proxy: measuredBurst(app, arms.proxy, load(callProxy)),
   });
+  // One call at a time: what the proxy adds to a single call's latency, queueing aside.
+  const serial = { direct: new Arm(), proxy: new Arm() };
+  const oneAtATime = (request) => ({ concurrency: 1, total: settings.serialPerRound, request });
+  await alternate(rounds, {
+    direct: measuredBurst(app, serial.direct, oneAtATime(callDirect)),
+    proxy: measuredBurst(app, serial.proxy, oneAtATime(callProxy)),
+  });
+
   const direct = arms.direct.summary();
   const proxy = arms.proxy.summary();
+  const serialDirect = serial.direct.summary();
+  const serialProxy = serial.proxy.summary();
   // The direct calls never reach the app: only client-side numbers compare.
-  return { direct, proxy, proxyOverDirect: compare(proxy, direct, CLIENT_SIDE) };
+  return {
+    direct,
+    proxy,
+    proxyOverDirect: compare(proxy, direct, CLIENT_SIDE),
+    serial: {
+      direct: serialDirect,
+      proxy: serialProxy,
+      addedP50Ms: serialProxy.latencyMs.p50 - serialDirect.latencyMs.p50,
+    },
+  };
 }
 
 /** A canvas chat message, already a JSON-RPC envelope (the proxy keeps it as sent). */

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { URL, URLSearchParams } from 'node:url';
+import { URLSearchParams } from 'node:url';
 import pg from 'pg';
 import { startApp } from '../app-handle.mjs';
+import { createDatabase } from '../postgres.mjs';
 import { httpPool, runLoad, send } from '../load.mjs';
 import { alternate, Arm, measuredBurst } from '../measure.mjs';
 import { queryWords, seedMemories, seedOrgs, WORKSPACES_PER_ORG } from '../memory-corpus.mjs';
@@ -114,30 +115,6 @@ async function seedCorpus(url, { orgs, perWorkspace, globals }) {
   } finally {
     await db.end();
   }
-}
-
-/** A fresh database on the bench's server, dropped once everything that uses it has stopped. */
-async function createDatabase(scope, serverUrl, suffix) {
-  const base = new URL(serverUrl);
-  const name = `${base.pathname.slice(1)}_${suffix}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  scope.defer(`database ${name}`, async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  });
-  base.pathname = `/${name}`;
-  return base.toString();
 }
 
 /** The same deterministic sequence of requests for every corpus, each read by its own reader. */

@@ -1,0 +1,125 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startApp } from '../app-handle.mjs';
+import { httpPool, runLoad, send } from '../load.mjs';
+import { alternate, Arm, measuredBurst } from '../measure.mjs';
+import { createDatabase } from '../postgres.mjs';
+import { seedWorkspaces } from '../seed.mjs';
+import { CLIENT_AND_APP_SIDE, compare } from '../stats.mjs';
+
+const TYPES = ['a2a_receive', 'a2a_send', 'task_update', 'agent_log', 'error'];
+const DAY_SECS = 86_400;
+/** The activity panel's three ways of asking, each `limit=100`. */
+const QUERIES = {
+  newest: 'limit=100',
+  type: 'limit=100&type=a2a_receive',
+  since: `limit=100&since_secs=${7 * DAY_SECS}`,
+};
+
+/**
+ * Activity list: `GET /workspaces/:id/activity` on two tables side by side — the large one
+ * (`largeWorkspaces` workspaces × `perWorkspace` rows: 1,000,000 at full size) and one a tenth
+ * of it with the same per-workspace density — each in its own database with its own app
+ * instance. A listing that stays on the workspace's index costs the same on both; one that
+ * scans grows with the table, so **large / small** is the number to read (goal: within 20 %,
+ * p99 ≤ 15 ms on the large one). Rows are spread over 90 days, types round-robin.
+ */
+export async function activityListBench({ scope, databaseUrl, appOptions, settings }) {
+  const { concurrency, requestsPerRound, rounds } = settings;
+  const corpora = {};
+  for (const [name, workspaces] of [
+    ['small', settings.smallWorkspaces],
+    ['large', settings.largeWorkspaces],
+  ]) {
+    const url = await createDatabase(scope, databaseUrl, `activity_${name}`);
+    const app = await startApp(scope, {
+      ...appOptions,
+      name: `activity-${name}`,
+      databaseUrl: url,
+    });
+    const started = performance.now();
+    const fleet = await seedActivity(url, workspaces, settings.perWorkspace);
+    corpora[name] = {
+      app,
+      fleet,
+      rows: workspaces * settings.perWorkspace,
+      seedSeconds: (performance.now() - started) / 1000,
+      pool: httpPool(scope, app.baseUrl, concurrency),
+    };
+  }
+
+  const lists = (corpus, query) => {
+    let next = 0;
+    return () => {
+      // A stride coprime with the fleet size: every workspace in turn, in a scattered order.
+      const reader = corpus.fleet[(next++ * 7919) % corpus.fleet.length];
+      return send(corpus.pool, {
+        path: `/workspaces/${reader.id}/activity?${query}`,
+        headers: { authorization: `Bearer ${reader.token}` },
+      });
+    };
+  };
+  const load = (request, total = requestsPerRound) => ({ concurrency, total, request });
+  // Every workspace's rows read once (a server that has been answering them has them cached).
+  for (const corpus of Object.values(corpora)) {
+    await runLoad(load(lists(corpus, QUERIES.newest), corpus.fleet.length));
+  }
+
+  const byQuery = {};
+  for (const [kind, query] of Object.entries(QUERIES)) {
+    const arms = { small: new Arm(), large: new Arm() };
+    await alternate(rounds, {
+      small: measuredBurst(corpora.small.app, arms.small, load(lists(corpora.small, query))),
+      large: measuredBurst(corpora.large.app, arms.large, load(lists(corpora.large, query))),
+    });
+    const small = arms.small.summary();
+    const large = arms.large.summary();
+    byQuery[kind] = {
+      query,
+      small,
+      large,
+      largeOverSmall: compare(large, small, CLIENT_AND_APP_SIDE),
+    };
+  }
+  return {
+    corpora: Object.fromEntries(
+      Object.entries(corpora).map(([name, c]) => [
+        name,
+        { workspaces: c.fleet.length, rows: c.rows, seedSeconds: c.seedSeconds },
+      ]),
+    ),
+    byQuery,
+  };
+}
+
+/** Workspaces with live tokens, then their rows in one set-based INSERT (generate_series). */
+async function seedActivity(url, workspaces, perWorkspace) {
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const fleet = await seedWorkspaces(db, { count: workspaces, family: 'd1', name: 'bench-act' });
+    // Row g belongs to workspace g mod n (each workspace's rows spread over the table, as
+    // agents writing side by side leave them), its k-th row k × 90 days / perWorkspace old.
+    await db.query(
+      `INSERT INTO activity_logs (workspace_id, activity_type, source_id, target_id, method,
+                                  summary, request_body, response_body, duration_ms, status, created_at)
+       SELECT w.ids[1 + g % n], ($3::text[])[1 + (g / n) % 5],
+              CASE WHEN g % 3 = 0 THEN NULL ELSE 'agent-' || (g % 97) END, NULL, 'message/send',
+              'message/send → bench workspace ' || (g % n),
+              jsonb_build_object('method', 'message/send', 'params',
+                jsonb_build_object('message', jsonb_build_object('role', 'user',
+                  'parts', jsonb_build_array(jsonb_build_object('kind', 'text', 'text', 'status of run ' || g))))),
+              jsonb_build_object('result', jsonb_build_object('parts',
+                jsonb_build_array(jsonb_build_object('kind', 'text', 'text', 'done ' || g)))),
+              g % 900, 'ok',
+              now() - make_interval(secs => (g / n) * (90.0 * ${DAY_SECS} / per))
+         FROM (SELECT $1::int AS n, $2::int AS per) AS p,
+              generate_series(0, p.n * p.per - 1) AS g,
+              (SELECT array_agg(id ORDER BY id) AS ids FROM workspaces) AS w`,
+      [workspaces, perWorkspace, TYPES],
+    );
+    await db.query('VACUUM ANALYZE activity_logs');
+    return fleet;
+  } finally {
+    await db.end();
+  }
+}

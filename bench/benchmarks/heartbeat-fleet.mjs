@@ -1,0 +1,61 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startApp } from '../app-handle.mjs';
+import { HeartbeatSender } from '../heartbeats.mjs';
+import { httpPool, runLoad } from '../load.mjs';
+import { alternate, Arm, measuredBurst } from '../measure.mjs';
+import { createDatabase } from '../postgres.mjs';
+import { seedWorkspaces } from '../seed.mjs';
+import { CLIENT_AND_APP_SIDE, compare } from '../stats.mjs';
+
+/**
+ * Heartbeat at fleet size: the same heartbeats at the same concurrency to app A (its database
+ * holds the 500-workspace fleet) and to an instance of its own whose database holds
+ * `workspaces` (10,000 at full size), each beating round-robin over its whole fleet, in
+ * alternating rounds. A heartbeat that stays on its indexes costs the same whatever the fleet;
+ * **large / 500** req/s is the number to read (goal: within 15 %).
+ */
+export async function fleetBench({ scope, app, fleet, databaseUrl, appOptions, settings }) {
+  const { concurrency, requestsPerRound, rounds } = settings;
+  const url = await createDatabase(scope, databaseUrl, 'fleet');
+  const large = await startApp(scope, { ...appOptions, name: 'fleet', databaseUrl: url });
+  const started = performance.now();
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  let largeFleet;
+  try {
+    largeFleet = await seedWorkspaces(db, {
+      count: settings.workspaces,
+      family: 'e1',
+      name: 'bench-big-fleet',
+    });
+  } finally {
+    await db.end();
+  }
+  const seedSeconds = (performance.now() - started) / 1000;
+
+  const beats = (target, members) => {
+    const pool = httpPool(scope, target.baseUrl, concurrency);
+    const sender = new HeartbeatSender(members);
+    return () => sender.send(pool);
+  };
+  const small = beats(app, fleet);
+  const big = beats(large, largeFleet);
+  // Every workspace of both fleets beats once before anything is measured.
+  await runLoad({ concurrency, total: fleet.length, request: small });
+  await runLoad({ concurrency, total: largeFleet.length, request: big });
+
+  const arms = { small: new Arm(), large: new Arm() };
+  const load = (request) => ({ concurrency, total: requestsPerRound, request });
+  await alternate(rounds, {
+    small: measuredBurst(app, arms.small, load(small)),
+    large: measuredBurst(large, arms.large, load(big)),
+  });
+  const smallSummary = arms.small.summary();
+  const largeSummary = arms.large.summary();
+  return {
+    fleets: { small: fleet.length, large: largeFleet.length, seedSeconds },
+    small: smallSummary,
+    large: largeSummary,
+    largeOverSmall: compare(largeSummary, smallSummary, CLIENT_AND_APP_SIDE),
+  };
+}
