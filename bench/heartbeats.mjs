@@ -45,16 +45,19 @@ export class HeartbeatSender {
   }
 }
 
+/** A quarter of the fleet is busy with a long task; the task does not change between beats. */
+export const BUSY_TASK = 'Summarise the open pull requests of the week';
+export const isBusy = (index) => index % 4 === 0;
+
 function heartbeatBody(workspaceId, index, seq) {
-  // A quarter of the fleet is busy with a long task; the task does not change between beats.
-  const busy = index % 4 === 0;
+  const busy = isBusy(index);
   return {
     workspace_id: workspaceId,
     error_rate: 0,
     sample_error: '',
     active_tasks: busy ? 1 : 0,
     uptime_seconds: seq,
-    current_task: busy ? 'Summarise the open pull requests of the week' : '',
+    current_task: busy ? BUSY_TASK : '',
     monthly_spend: 0,
     runtime_state: '',
     ...(seq % 2 === 0 ? { runtime_metadata: RUNTIME_METADATA } : {}),

@@ -57,9 +57,9 @@ const FULL = {
   fanout: {
     clients: 1000,
     eventsPerSec: 100,
-    eventsPerRound: 400,
+    eventsPerRound: 200,
     saturationConcurrency: 8,
-    rounds: 4,
+    rounds: 2,
     deliveryTimeoutMs: 15_000,
   },
   scheduler: {

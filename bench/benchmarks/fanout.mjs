@@ -157,9 +157,10 @@ class FanoutArm {
     this.expected += events * clients;
     this.frames += tracker.frames;
     this.elapsedMs += elapsedMs;
-    this.latencies.push(...tracker.latencies);
-    this.notifyLatencies.push(...tracker.notifyLatencies);
-    this.heartbeatLatencies.push(...heartbeatLatencies);
+    // Loops, not push(...): a round of 1,000 clients is too many arguments for one call.
+    for (const l of tracker.latencies) this.latencies.push(l);
+    for (const l of tracker.notifyLatencies) this.notifyLatencies.push(l);
+    for (const l of heartbeatLatencies) this.heartbeatLatencies.push(l);
     const sent = byApp[this.sender.name].statements;
     this.notifyBatches += sent['events.notify_batch'] ?? 0;
     this.senderStatements += Object.values(sent).reduce((a, b) => a + b, 0);
