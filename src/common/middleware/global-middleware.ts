@@ -22,18 +22,33 @@ export function applyGlobalMiddleware(app: NestExpressApplication): void {
   const metrics = app.get(MetricsRegistry);
   // Registered up front so the series reads 0 before the first WebSocket connects.
   websocketConnectionsGauge(metrics);
-  app.use(inOneLayer(securityHeaders, corsMiddleware(config)));
-  app.use(rateLimitMiddleware(config, app.get(Clock)));
-  app.use(httpMetricsMiddleware(metrics));
-  app.use(tenantGuardMiddleware(config));
-  app.use(refuseNulInUrl);
+  app.use(
+    inOneLayer(
+      securityHeaders,
+      corsMiddleware(config),
+      rateLimitMiddleware(config, app.get(Clock)),
+      httpMetricsMiddleware(metrics),
+      tenantGuardMiddleware(config),
+      refuseNulInUrl,
+    ),
+  );
 }
 
 /**
- * Synchronous steps run as one router layer: Express allocates per layer on every request
- * (~0.8 KiB measured on `GET /health`), which the hot paths need not pay for setting headers.
+ * The chain's steps are synchronous, so they run as one router layer: Express 5 spends on every
+ * layer of every request (matching, parameter processing, prefix trimming, a try/catch, ~0.8 KiB
+ * allocated measured on `GET /health`), which no step here needs. A step ends the chain by
+ * answering without calling `next`, or hands an error to Express's by calling `next(err)`.
  */
-function inOneLayer(first: RequestHandler, then: RequestHandler): RequestHandler {
-  return (req, res, next) =>
-    first(req, res, (err?: unknown) => (err ? next(err) : then(req, res, next)));
+function inOneLayer(...steps: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let at = 0;
+    const proceed = (err?: unknown): void => {
+      if (err) return next(err);
+      const step = steps[at++];
+      if (step === undefined) return next();
+      void step(req, res, proceed);
+    };
+    proceed();
+  };
 }
