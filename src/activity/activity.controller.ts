@@ -1,9 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard';
 import { JsonBody } from '../common/http/json-body.decorator';
 import { WorkspaceIdPipe } from '../common/http/uuid';
 import { parseActivityListQuery } from './activity-list-query';
-import { ActivityView } from './activity-view';
 import { ActivityService } from './activity.service';
 import { ReportActivityDto } from './dto/report-activity.dto';
 import { ApiTag } from '../common/openapi/tags';
@@ -28,10 +27,11 @@ export class ActivityController {
 
   @ActivityApi.list
   @Get()
+  @Header('Content-Type', 'application/json; charset=utf-8')
   list(
     @Param('id', WorkspaceIdPipe) id: string,
     @Query() query: Record<string, unknown>,
-  ): Promise<ActivityView[]> {
+  ): Promise<string> {
     return this.activity.list(id, parseActivityListQuery(query));
   }
 }

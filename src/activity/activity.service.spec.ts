@@ -205,7 +205,7 @@ describe('ActivityService', () => {
         row({ id: 'a', request_body: '{"task":"t"}', tool_trace: '[{"tool":"x"}]' }),
         row({ id: 'b', response_body: 'null', status: null }),
       ]);
-      const views = await service.list(WS, query);
+      const views = JSON.parse(await service.list(WS, query));
       expect(repo.list).toHaveBeenCalledWith(WS, query);
       expect(views[0]).toStrictEqual({
         id: 'a',
@@ -218,7 +218,7 @@ describe('ActivityService', () => {
         duration_ms: null,
         status: 'ok',
         error_detail: null,
-        created_at: new Date('2026-04-05T10:00:00Z'),
+        created_at: '2026-04-05T10:00:00.000Z',
         request_body: { task: 't' },
         tool_trace: [{ tool: 'x' }],
       });
@@ -228,9 +228,20 @@ describe('ActivityService', () => {
       expect('request_body' in views[1]).toBe(false);
     });
 
+    it('splices the JSON columns as PostgreSQL wrote them, last, after the other keys', async () => {
+      repo.list.mockResolvedValue([
+        row({ id: 'a', request_body: '{"a": [1, 2.50, {"b": "é\\u0001"}]}', response_body: '"x"' }),
+      ]);
+      const text = await service.list(WS, query);
+      expect(
+        text.endsWith(',"request_body":{"a": [1, 2.50, {"b": "é\\u0001"}]},"response_body":"x"}]'),
+      ).toBe(true);
+      expect(JSON.parse(text)[0].request_body).toEqual({ a: [1, 2.5, { b: 'é\u0001' }] });
+    });
+
     it('empty → []', async () => {
       repo.list.mockResolvedValue([]);
-      expect(await service.list(WS, query)).toEqual([]);
+      expect(await service.list(WS, query)).toBe('[]');
     });
 
     it('a query failure → 500 query failed', async () => {

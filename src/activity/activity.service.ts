@@ -4,7 +4,7 @@ import { parseUuid } from '../common/http/uuid';
 import { ActivityListQuery } from './activity-list-query';
 import { ActivityLogger } from './activity-logger';
 import { INVALID_ACTIVITY_TYPE, REPORTABLE_ACTIVITY_TYPES } from './activity-types';
-import { ActivityView, toActivityView } from './activity-view';
+import { activityListJson } from './activity-view';
 import { ActivityRepository } from './activity.repository';
 import { ReportActivityDto } from './dto/report-activity.dto';
 import { quoteForLog } from './log-escape';
@@ -55,9 +55,10 @@ export class ActivityService {
     return { status: 'logged' };
   }
 
-  async list(workspaceId: string, query: ActivityListQuery): Promise<ActivityView[]> {
+  /** The listing as JSON text (see `activityListJson`). */
+  async list(workspaceId: string, query: ActivityListQuery): Promise<string> {
     try {
-      return (await this.activity.list(workspaceId, query)).map(toActivityView);
+      return activityListJson(await this.activity.list(workspaceId, query));
     } catch (err) {
       this.logger.error({ err, workspaceId }, 'activity query failed');
       throw internalError('query failed');
