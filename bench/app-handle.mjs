@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { createDatabase } from './postgres.mjs';
 import { withTimeout } from './scope.mjs';
 
 const APP_ENTRY = fileURLToPath(new URL('./app-process.mjs', import.meta.url));
@@ -46,6 +48,19 @@ function appEnv(databaseUrl, env) {
  */
 export function startApp(scope, options) {
   return startServer(scope, APP_ENTRY, options);
+}
+
+/**
+ * An instance on a database of its own (created on the bench's server, dropped at the end):
+ * the instance applies the migrations, then `seed(url)` fills it. Returns the instance, what
+ * `seed` returned and how long it took.
+ */
+export async function startAppOnOwnDatabase(scope, { databaseUrl, appOptions, name, seed }) {
+  const url = await createDatabase(scope, databaseUrl, name.replace(/-/g, '_'));
+  const app = await startApp(scope, { ...appOptions, name, databaseUrl: url });
+  const started = performance.now();
+  const seeded = await seed(url);
+  return { app, seeded, seedSeconds: (performance.now() - started) / 1000 };
 }
 
 /** The heartbeat's floor (floor-server.mjs): bare node:http + pg, measured like an app. */

@@ -1,9 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startApp } from '../app-handle.mjs';
+import { startAppOnOwnDatabase } from '../app-handle.mjs';
 import { httpPool, runLoad, send } from '../load.mjs';
 import { alternate, Arm, measuredBurst } from '../measure.mjs';
-import { createDatabase } from '../postgres.mjs';
 import { seedWorkspaces } from '../seed.mjs';
 import { CLIENT_AND_APP_SIDE, compare } from '../stats.mjs';
 
@@ -44,19 +42,17 @@ export async function activityListBench({ scope, databaseUrl, appOptions, settin
     ['small', settings.smallWorkspaces],
     ['large', settings.largeWorkspaces],
   ]) {
-    const url = await createDatabase(scope, databaseUrl, `activity_${name}`);
-    const app = await startApp(scope, {
-      ...appOptions,
+    const { app, seeded, seedSeconds } = await startAppOnOwnDatabase(scope, {
+      databaseUrl,
+      appOptions,
       name: `activity-${name}`,
-      databaseUrl: url,
+      seed: (url) => seedActivity(url, workspaces, settings.perWorkspace),
     });
-    const started = performance.now();
-    const fleet = await seedActivity(url, workspaces, settings.perWorkspace);
     corpora[name] = {
       app,
-      fleet,
+      fleet: seeded,
       rows: workspaces * settings.perWorkspace,
-      seedSeconds: (performance.now() - started) / 1000,
+      seedSeconds,
       pool: httpPool(scope, app.baseUrl, concurrency),
     };
   }

@@ -1,10 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startApp } from '../app-handle.mjs';
+import { startAppOnOwnDatabase } from '../app-handle.mjs';
 import { BUSY_TASK, HeartbeatSender, isBusy } from '../heartbeats.mjs';
 import { httpPool, runLoad } from '../load.mjs';
 import { alternate, Arm, measuredBurst } from '../measure.mjs';
-import { createDatabase } from '../postgres.mjs';
 import { seedWorkspaces } from '../seed.mjs';
 import { CLIENT_AND_APP_SIDE, compare } from '../stats.mjs';
 
@@ -17,27 +15,16 @@ import { CLIENT_AND_APP_SIDE, compare } from '../stats.mjs';
  */
 export async function fleetBench({ scope, app, fleet, databaseUrl, appOptions, settings }) {
   const { concurrency, requestsPerRound, rounds } = settings;
-  const url = await createDatabase(scope, databaseUrl, 'fleet');
-  const large = await startApp(scope, { ...appOptions, name: 'fleet', databaseUrl: url });
-  const started = performance.now();
-  const db = new pg.Pool({ connectionString: url, max: 1 });
-  let largeFleet;
-  try {
-    largeFleet = await seedWorkspaces(db, {
-      count: settings.workspaces,
-      family: 'e1',
-      name: 'bench-big-fleet',
-    });
-    // As if every workspace had beaten already (the busy ones' task is stored), so no beat is
-    // a first one with a TASK_UPDATED of its own, without sending 10,000 warm-up beats.
-    await db.query(`UPDATE workspaces SET current_task = $2, active_tasks = 1 WHERE id = ANY($1)`, [
-      largeFleet.filter((_, i) => isBusy(i)).map((w) => w.id),
-      BUSY_TASK,
-    ]);
-  } finally {
-    await db.end();
-  }
-  const seedSeconds = (performance.now() - started) / 1000;
+  const {
+    app: large,
+    seeded: largeFleet,
+    seedSeconds,
+  } = await startAppOnOwnDatabase(scope, {
+    databaseUrl,
+    appOptions,
+    name: 'fleet',
+    seed: (url) => seedFleet(url, settings.workspaces),
+  });
 
   const beats = (target, members) => {
     const pool = httpPool(scope, target.baseUrl, concurrency);
@@ -63,4 +50,21 @@ export async function fleetBench({ scope, app, fleet, databaseUrl, appOptions, s
     large: largeSummary,
     largeOverSmall: compare(largeSummary, smallSummary, CLIENT_AND_APP_SIDE),
   };
+}
+
+/** The large fleet, stored as if every workspace had beaten once (see `seedWorkspaces`). */
+async function seedFleet(url, count) {
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const fleet = await seedWorkspaces(db, { count, family: 'e1', name: 'bench-big-fleet' });
+    // The busy quarter's task is stored, so no measured beat is a first one with a TASK_UPDATED
+    // of its own, without sending 10,000 warm-up beats.
+    await db.query(`UPDATE workspaces SET current_task = $2, active_tasks = 1 WHERE id = ANY($1)`, [
+      fleet.filter((_, i) => isBusy(i)).map((w) => w.id),
+      BUSY_TASK,
+    ]);
+    return fleet;
+  } finally {
+    await db.end();
+  }
 }

@@ -1,8 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
 import pg from 'pg';
-import { startApp } from '../app-handle.mjs';
-import { createDatabase } from '../postgres.mjs';
+import { startAppOnOwnDatabase } from '../app-handle.mjs';
 import { httpPool, runLoad, send } from '../load.mjs';
 import { alternate, Arm, measuredBurst } from '../measure.mjs';
 import { queryWords, seedMemories, seedOrgs, WORKSPACES_PER_ORG } from '../memory-corpus.mjs';
@@ -31,19 +29,17 @@ export async function memorySearchBench({ scope, databaseUrl, appOptions, settin
     ['small', settings.smallOrgs],
     ['large', settings.largeOrgs],
   ]) {
-    const url = await createDatabase(scope, databaseUrl, `mem_${name}`);
-    const app = await startApp(scope, {
-      ...appOptions,
+    const { app, seeded, seedSeconds } = await startAppOnOwnDatabase(scope, {
+      databaseUrl,
+      appOptions,
       name: `memories-${name}`,
-      databaseUrl: url,
+      seed: (url) => seedCorpus(url, { orgs, ...settings }),
     });
-    const started = performance.now();
-    const workspaces = await seedCorpus(url, { orgs, ...settings });
     corpora[name] = {
       app,
-      workspaces,
+      workspaces: seeded,
       memories: orgs * WORKSPACES_PER_ORG * settings.perWorkspace + settings.globals,
-      seedSeconds: (performance.now() - started) / 1000,
+      seedSeconds,
       pool: httpPool(scope, app.baseUrl, concurrency),
     };
   }
