@@ -486,12 +486,14 @@ describe('registry: register, heartbeat, update-card', () => {
     it('tells heartbeat listeners whether A2A messages wait in the queue', async () => {
       const seen: HeartbeatSignal[] = [];
       app.get(HeartbeatHooks).on((signal) => void seen.push(signal));
-      const id = await insertWorkspace(db, { status: 'online' });
-      await beat({ workspace_id: id });
+      // At capacity, so the app's own drainer leaves the queue as this test sets it.
+      const id = await insertWorkspace(db, { status: 'online', max_concurrent_tasks: 1 });
+      const busy = { workspace_id: id, active_tasks: 1 };
+      await beat(busy);
       await db.query(`INSERT INTO a2a_queue (workspace_id, body) VALUES ($1, '{}')`, [id]);
-      await beat({ workspace_id: id });
+      await beat(busy);
       await db.query(`UPDATE a2a_queue SET status = 'dispatched' WHERE workspace_id = $1`, [id]);
-      await beat({ workspace_id: id });
+      await beat(busy);
       await new Promise((r) => setImmediate(r));
       expect(seen.filter((s) => s.workspaceId === id).map((s) => s.queued)).toEqual([
         false,
