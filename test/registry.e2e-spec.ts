@@ -483,7 +483,7 @@ describe('registry: register, heartbeat, update-card', () => {
       expect(seen).toHaveLength(1);
     });
 
-    it('tells heartbeat listeners whether A2A messages wait in the queue', async () => {
+    it('tells heartbeat listeners whether A2A messages wait or are in flight in the queue', async () => {
       const seen: HeartbeatSignal[] = [];
       app.get(HeartbeatHooks).on((signal) => void seen.push(signal));
       // At capacity, so the app's own drainer leaves the queue as this test sets it.
@@ -494,9 +494,13 @@ describe('registry: register, heartbeat, update-card', () => {
       await beat(busy);
       await db.query(`UPDATE a2a_queue SET status = 'dispatched' WHERE workspace_id = $1`, [id]);
       await beat(busy);
+      await db.query(`UPDATE a2a_queue SET status = 'completed' WHERE workspace_id = $1`, [id]);
+      await beat(busy);
       await new Promise((r) => setImmediate(r));
+      // Waiting, then in flight (a lapsed lease is the claim's to take back), then done.
       expect(seen.filter((s) => s.workspaceId === id).map((s) => s.queued)).toEqual([
         false,
+        true,
         true,
         false,
       ]);
