@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { describeRequiring } from './describe-requiring';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -14,25 +15,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/**
- * `describe` for tests that drive Debian's Chromium. Without the browser the suite does not
- * pass silently: it says so on stderr and its tests are reported as skipped — or, with
- * REQUIRE_CHROMIUM=1 (CI, which installs it), one test fails with the reason.
- */
+/** `describe` for tests that drive Debian's Chromium: without the browser, the suite fails. */
 export function describeChromium(name: string, fn: () => void): void {
-  if (fs.existsSync(CHROMIUM_PATH)) {
-    describe(name, fn);
-    return;
-  }
-  const message = `Chromium suite "${name}" did not run: no browser at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
-  if (process.env.REQUIRE_CHROMIUM === '1') {
-    describe(name, () => {
-      it('needs Chromium (REQUIRE_CHROMIUM=1)', () => {
-        throw new Error(message);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`\n${message}\n`);
-  describe.skip(name, fn);
+  const missing = fs.existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `no browser at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+  describeRequiring(name, missing, fn);
 }

@@ -1,3 +1,4 @@
+import { describeRequiring } from '../../support/describe-requiring';
 import { spawnSync } from 'node:child_process';
 
 const PROBE = `
@@ -27,26 +28,9 @@ export function dockerAvailability(): { ok: true } | { ok: false; reason: string
   return verdict;
 }
 
-/**
- * `describe` for tests that need a real Docker engine. Without one the suite does not pass
- * silently: it says so on stderr and its tests are reported as skipped — or, with
- * REQUIRE_DOCKER=1 (CI), one test fails with the reason.
- */
+/** `describe` for tests that need a real Docker engine: without one, the suite fails. */
 export function describeDocker(name: string, fn: () => void): void {
   const available = dockerAvailability();
-  if (available.ok) {
-    describe(name, fn);
-    return;
-  }
-  const message = `Docker suite "${name}" did not run: no Docker engine (${available.reason})`;
-  if (process.env.REQUIRE_DOCKER === '1') {
-    describe(name, () => {
-      it('needs a Docker engine (REQUIRE_DOCKER=1)', () => {
-        throw new Error(message);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`\n${message}\n`);
-  describe.skip(name, fn);
+  const missing = available.ok ? undefined : `no Docker engine answers (${available.reason})`;
+  describeRequiring(name, missing, fn);
 }
