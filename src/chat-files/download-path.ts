@@ -1,10 +1,8 @@
 import * as posix from 'node:path/posix';
 import { badRequest } from '../common/http/api-error';
+import { CONFIGS_ROOT, FILE_ROOTS, isCredentialFile } from '../files/file-paths';
 
-const ROOTS = ['/configs', '/workspace', '/home', '/plugins'];
-
-/** Files the platform writes into `/configs` that a download must never hand out. */
-const CREDENTIALS = new Set(['/configs/.auth_token', '/configs/.platform_inbound_secret']);
+const ROOTS_ERROR = `path must be under ${FILE_ROOTS.slice(0, -1).join(', ')}, or ${FILE_ROOTS.at(-1)}`;
 
 /**
  * The checks of spec 03 §6.5 in their order: present, absolute, under an allowed root, clean
@@ -14,8 +12,8 @@ const CREDENTIALS = new Set(['/configs/.auth_token', '/configs/.platform_inbound
 export function checkDownloadPath(path: string): string {
   if (path === '') throw badRequest('path query required');
   if (!path.startsWith('/')) throw badRequest('path must be absolute');
-  if (!ROOTS.some((root) => path === root || path.startsWith(`${root}/`)))
-    throw badRequest('path must be under /configs, /workspace, /home, or /plugins');
+  if (!FILE_ROOTS.some((root) => path === root || path.startsWith(`${root}/`)))
+    throw badRequest(ROOTS_ERROR);
   if (
     posix.normalize(path) !== path ||
     path.endsWith('/') ||
@@ -26,6 +24,8 @@ export function checkDownloadPath(path: string): string {
   return path;
 }
 
+/** A credential the provisioner wrote into `/configs`: a download never hands it out. */
 export function isCredentialPath(path: string): boolean {
-  return CREDENTIALS.has(path);
+  const prefix = `${CONFIGS_ROOT}/`;
+  return path.startsWith(prefix) && isCredentialFile(CONFIGS_ROOT, path.slice(prefix.length));
 }

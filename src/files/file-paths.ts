@@ -1,4 +1,5 @@
 import * as posix from 'node:path/posix';
+import { CONFIG_CREDENTIAL_FILES } from '../provisioner/config-credentials';
 
 /** The directories the files routes may look into (spec 07 §1.2), in the error's order. */
 export const FILE_ROOTS = ['/configs', '/workspace', '/home', '/plugins'] as const;
@@ -6,9 +7,6 @@ export type FileRoot = (typeof FILE_ROOTS)[number];
 
 /** Where writes, deletes and the default listing act. */
 export const CONFIGS_ROOT: FileRoot = '/configs';
-
-/** Credentials the platform writes into `/configs`: never listed, served or replaced. */
-const CREDENTIAL_FILES = new Set(['.auth_token', '.platform_inbound_secret']);
 
 /**
  * The relative-path rule of spec 07 §1.1: the clean form of `raw`, or `null` for the empty
@@ -32,7 +30,7 @@ export const ROOT_ERROR = `root must be one of: ${FILE_ROOTS.join(', ')}`;
 
 /** A credential file at the top of `/configs`, given a path the rule above accepted. */
 export function isCredentialFile(root: FileRoot, cleanPath: string): boolean {
-  return root === CONFIGS_ROOT && CREDENTIAL_FILES.has(cleanPath);
+  return root === CONFIGS_ROOT && CONFIG_CREDENTIAL_FILES.has(cleanPath);
 }
 
 /** `root` joined with a path the rule above accepted. */

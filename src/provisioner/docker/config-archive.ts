@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
+import { CONFIG_CREDENTIAL_FILES } from '../config-credentials';
 
 /** One entry of an archive extracted into `/configs`; `name` is relative to it. */
 export interface ArchiveEntry {
@@ -10,8 +11,6 @@ export interface ArchiveEntry {
   readonly content?: Buffer;
 }
 
-/** Credentials the runtime (root, before it drops privileges) reads: nobody else may. */
-const SECRET_FILES = new Set(['.auth_token', '.platform_inbound_secret']);
 /** Scripts and prompts authored on Windows still run and read cleanly (spec 04 §2.7). */
 const LF_ONLY = /\.(sh|py|md)$/;
 
@@ -107,7 +106,7 @@ export function cleanName(name: string): string {
 }
 
 export function modeFor(name: string): number {
-  return SECRET_FILES.has(path.posix.basename(name)) ? 0o600 : 0o644;
+  return CONFIG_CREDENTIAL_FILES.has(path.posix.basename(name)) ? 0o600 : 0o644;
 }
 
 function crlfToLf(content: Buffer): Buffer {
