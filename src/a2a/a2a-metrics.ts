@@ -11,8 +11,8 @@ const PROXY_OUTCOMES: readonly ProxyOutcome[] = [
   'failed',
 ];
 /** How a dispatch of a queued message ended (an empty queue is not counted). */
-export type DrainOutcome = 'delivered' | 'requeued' | 'failed';
-const DRAIN_OUTCOMES: readonly DrainOutcome[] = ['delivered', 'requeued', 'failed'];
+export type DispatchOutcome = 'delivered' | 'requeued' | 'failed';
+const DRAIN_OUTCOMES: readonly DispatchOutcome[] = ['delivered', 'requeued', 'failed'];
 
 /**
  * The A2A module's series: every proxied call — from the route or an internal caller
@@ -51,7 +51,7 @@ export class A2AMetrics {
     this.latency.observe({ outcome }, seconds);
   }
 
-  drained(outcome: DrainOutcome): void {
+  drained(outcome: DispatchOutcome): void {
     this.dispatches.inc({ outcome });
   }
 }
