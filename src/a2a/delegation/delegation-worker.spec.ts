@@ -36,7 +36,8 @@ describe('DelegationWorker', () => {
     rows.setStatus.mockResolvedValue('tgt');
     rows.insertResult.mockResolvedValue(undefined);
     clock = new FakeClock();
-    work = new BackgroundWork(loadConfig({}).config, new ShutdownSignal());
+    const config = loadConfig({}).config;
+    work = new BackgroundWork(config, new ShutdownSignal(config));
     worker = new DelegationWorker(
       proxy as unknown as A2AProxyService,
       rows as unknown as DelegationRepository,

@@ -9,13 +9,15 @@ import { MetricsRegistry } from '../metrics/metrics-registry';
 import { ShutdownSignal } from '../shutdown/shutdown-signal';
 import { BackgroundLoops, LoopDefinition, LoopPass } from './background-loops';
 import { LoopLiveness } from './loop-liveness';
+import { loadConfig } from '../../config/load-config';
 
 function setup() {
   const clock = new FakeClock(new Date(0));
   const db = mock<Database>({ statementTimeoutMs: 5_000 });
   const liveness = mock<LoopLiveness>();
   const metrics = new MetricsRegistry();
-  const shutdown = new ShutdownSignal();
+  // Passes get 10 s on a shutdown without a deadline.
+  const shutdown = new ShutdownSignal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '10' }).config);
   const loops = new BackgroundLoops(
     new SchedulerRegistry(),
     db,

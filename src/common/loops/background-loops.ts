@@ -55,12 +55,6 @@ export type LoopOutcome =
   | { readonly status: 'skipped'; readonly reason: 'stopped' | 'overlap' | 'locked' }
   | { readonly status: 'failed'; readonly error: unknown };
 
-/**
- * How long shutdown waits for passes in flight to notice their aborted signal, when the app is
- * closed without a graceful shutdown (which sets its own deadline).
- */
-export const SHUTDOWN_DRAIN_MS = 10_000;
-
 interface InFlight {
   readonly controller: AbortController;
   readonly done: Promise<LoopOutcome>;
@@ -135,7 +129,7 @@ export class BackgroundLoops implements BeforeApplicationShutdown {
     const passes = [...this.inFlight.values()];
     if (passes.length === 0) return;
     for (const { controller } of passes) controller.abort(new Error('server shutting down'));
-    await this.shutdown.waitFor(Promise.allSettled(passes.map((p) => p.done)), SHUTDOWN_DRAIN_MS);
+    await this.shutdown.waitFor(Promise.allSettled(passes.map((p) => p.done)));
   }
 
   /** A pass or the start-up work: never two at once per loop (nor after shutdown). */

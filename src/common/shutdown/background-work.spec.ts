@@ -13,8 +13,9 @@ function gate<T = void>() {
 describe('BackgroundWork', () => {
   quietLogs();
   const setup = (grace = '30') => {
-    const shutdown = new ShutdownSignal();
-    const work = new BackgroundWork(loadConfig({ SHUTDOWN_GRACE_SECONDS: grace }).config, shutdown);
+    const config = loadConfig({ SHUTDOWN_GRACE_SECONDS: grace }).config;
+    const shutdown = new ShutdownSignal(config);
+    const work = new BackgroundWork(config, shutdown);
     return { shutdown, work };
   };
 
@@ -79,16 +80,18 @@ describe('ShutdownSignal.waitFor', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
-  it('waits until the shutdown deadline once it began, the fallback before', async () => {
+  const signal = () => new ShutdownSignal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '1' }).config);
+
+  it('waits until the shutdown deadline once it began, SHUTDOWN_GRACE_SECONDS before', async () => {
     const never = new Promise(() => undefined);
-    const shutdown = new ShutdownSignal();
-    const before = shutdown.waitFor(never, 1_000);
+    const shutdown = signal();
+    const before = shutdown.waitFor(never);
     await jest.advanceTimersByTimeAsync(1_000);
     expect(await before).toBe(false);
 
     shutdown.begin(Date.now() + 5_000);
     let answer: boolean | undefined;
-    void shutdown.waitFor(never, 1_000).then((a) => (answer = a));
+    void shutdown.waitFor(never).then((a) => (answer = a));
     await jest.advanceTimersByTimeAsync(4_999);
     expect(answer).toBeUndefined();
     await jest.advanceTimersByTimeAsync(1);
@@ -96,15 +99,15 @@ describe('ShutdownSignal.waitFor', () => {
   });
 
   it('says the work finished, failed work included', async () => {
-    const shutdown = new ShutdownSignal();
-    expect(await shutdown.waitFor(Promise.resolve(), 1_000)).toBe(true);
-    expect(await shutdown.waitFor(Promise.reject(new Error('x')), 1_000)).toBe(true);
+    const shutdown = signal();
+    expect(await shutdown.waitFor(Promise.resolve())).toBe(true);
+    expect(await shutdown.waitFor(Promise.reject(new Error('x')))).toBe(true);
   });
 });
 
 describe('ShutdownSignal', () => {
   it('aborts once, keeping the first deadline', () => {
-    const shutdown = new ShutdownSignal();
+    const shutdown = new ShutdownSignal(loadConfig({}).config);
     let aborts = 0;
     shutdown.signal.addEventListener('abort', () => aborts++);
     expect(shutdown.draining).toBe(false);

@@ -33,7 +33,7 @@ export class BackgroundWork implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     if (this.pending.size === 0) return;
     const waiting = this.pending.size;
-    if (await this.shutdown.waitFor(this.allSettled(), this.config.shutdownGraceMs)) {
+    if (await this.shutdown.waitFor(this.allSettled())) {
       this.logger.log({ finished: waiting }, 'background work finished before shutdown');
     } else {
       this.logger.warn({ unfinished: this.pending.size }, 'shutdown deadline: work cut off');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import { settlesWithin } from './settles-within';
 
 /**
@@ -11,6 +12,8 @@ import { settlesWithin } from './settles-within';
 export class ShutdownSignal {
   private readonly controller = new AbortController();
   private deadline: number | undefined;
+
+  constructor(private readonly config: AppConfig) {}
 
   /** Aborted when the shutdown begins. */
   get signal(): AbortSignal {
@@ -33,11 +36,13 @@ export class ShutdownSignal {
   }
 
   /**
-   * Waits for `work` until the shutdown deadline — or for `fallbackMs` when the application is
-   * closed without a graceful shutdown having begun (tests) — and says whether it finished.
+   * Waits for `work` until the shutdown deadline — or for SHUTDOWN_GRACE_SECONDS when the
+   * application is closed without a graceful shutdown having begun (tests) — and says whether
+   * it finished.
    */
-  waitFor(work: Promise<unknown>, fallbackMs: number): Promise<boolean> {
-    const ms = this.deadline === undefined ? fallbackMs : this.deadline - Date.now();
+  waitFor(work: Promise<unknown>): Promise<boolean> {
+    const ms =
+      this.deadline === undefined ? this.config.shutdownGraceMs : this.deadline - Date.now();
     return settlesWithin(work, ms);
   }
 }

@@ -27,8 +27,6 @@ import { FireResult, ScheduleFirer } from './schedule-firer';
 export const MAX_CONCURRENT_FIRES = 64;
 /** Due rows claimed per transaction (never more than the free slots). */
 export const CLAIM_BATCH = 64;
-/** Without a graceful shutdown (an app closed directly), how long fires in flight get. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface TickSummary extends Record<string, unknown> {
   claimed: number;
@@ -98,7 +96,7 @@ export class CronLoop implements OnApplicationBootstrap, BeforeApplicationShutdo
   /** Fires in flight record their outcome, until the shutdown deadline. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.shutdown.waitFor(this.slots.whenIdle(), SHUTDOWN_GRACE_MS);
+    await this.shutdown.waitFor(this.slots.whenIdle());
   }
 
   /** One tick now (tests; production ticks come from BackgroundLoops). */

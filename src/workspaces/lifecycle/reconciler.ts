@@ -23,11 +23,6 @@ import { ReconcileRepository, ReconcileRow } from './reconcile.repository';
 export const RETRY_BACKOFF = { baseSeconds: 5, maxSeconds: 300 } as const;
 /** How often a caller waiting on an outcome re-reads it (other replicas' cycles). */
 const OUTCOME_POLL_MS = 250;
-/**
- * On shutdown, cycles in flight get until the shutdown deadline (this long when the app is
- * closed without a graceful shutdown) to finish; their claims lapse otherwise.
- */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 export type Outcome = 'done' | 'failed';
 
@@ -92,7 +87,8 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping = true;
     this.queue.clear();
     if (this.drives.size === 0) return;
-    await this.shutdown.waitFor(Promise.allSettled([...this.drives]), SHUTDOWN_GRACE_MS);
+    // Cycles in flight get until the shutdown deadline; their claims lapse otherwise.
+    await this.shutdown.waitFor(Promise.allSettled([...this.drives]));
   }
 
   /** Asks for the workspaces to be reconciled now; cheap and safe to call for any id. */
