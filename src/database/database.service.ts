@@ -80,8 +80,8 @@ class Executor implements Queryable {
 
   private run<R extends QueryResultRow>(stmt: Statement | string, values: readonly unknown[]) {
     const statement = typeof stmt === 'string' ? { text: stmt } : stmt;
-    this.counter.inc({ statement: statement.name ?? 'adhoc' });
     DatabaseOutage.failFast();
+    this.counter.inc({ statement: statement.name ?? 'adhoc' });
     return this.runner
       .query<R>({
         name: statement.prepare === false ? undefined : statement.name,

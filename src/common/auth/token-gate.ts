@@ -1,5 +1,4 @@
-import { ApiError, internalError, unauthorized } from '../http/api-error';
-import { platformUnavailable } from '../http/api-error';
+import { ApiError, internalError, platformUnavailable, unauthorized } from '../http/api-error';
 import { bearerToken } from './bearer';
 import { WorkspaceTokens } from './workspace-tokens.service';
 

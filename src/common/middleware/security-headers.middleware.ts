@@ -37,7 +37,6 @@ const API_PREFIXES = [
   '/events',
   '/approvals',
   '/instructions',
-  '/ready',
 ];
 
 /** A prefix matches whole segments only: `/workspacesX` and `/healthcheck` are not API paths. */
