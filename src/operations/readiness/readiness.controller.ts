@@ -2,6 +2,7 @@ import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nest
 import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { ApiTag } from '../../common/openapi/tags';
+import { ShutdownSignal } from '../../common/shutdown/shutdown-signal';
 import { OperationsApi } from '../operations.api';
 import { DependencyChecks } from './dependency-checks';
 
@@ -20,11 +21,18 @@ export class ReadinessController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly checks: DependencyChecks,
+    private readonly shutdown: ShutdownSignal,
   ) {}
 
   @OperationsApi.ready
   @Get('ready')
   async ready(@Res() res: Response): Promise<void> {
+    // Terminus says shutting_down only once the app closes, after the listener is gone: while
+    // connections drain, a balancer probing a kept-alive connection must already see 503.
+    if (this.shutdown.draining) {
+      res.status(503).json({ status: 'shutting_down', info: {}, error: {}, details: {} });
+      return;
+    }
     let result: HealthCheckResult;
     try {
       result = await this.health.check(this.checks.all());
