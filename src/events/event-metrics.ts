@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../common/metrics/metrics-registry';
-import { websocketConnectionsGauge } from './websocket-connections.gauge';
+import { websocketConnectionsGauge } from '../common/middleware/websocket-connections.gauge';
 import { BusEvent } from './event-envelope';
 
 /**

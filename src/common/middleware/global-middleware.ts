@@ -9,6 +9,7 @@ import { refuseNulInUrl } from './nul-in-url.middleware';
 import { rateLimitMiddleware } from './rate-limit.middleware';
 import { securityHeaders } from './security-headers.middleware';
 import { tenantGuardMiddleware } from './tenant-guard.middleware';
+import { websocketConnectionsGauge } from './websocket-connections.gauge';
 
 /**
  * Installs the reference's global chain, outermost first. Metrics sits inside the limiter (429s
@@ -19,6 +20,8 @@ import { tenantGuardMiddleware } from './tenant-guard.middleware';
 export function applyGlobalMiddleware(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const metrics = app.get(MetricsRegistry);
+  // Registered up front so the series reads 0 before the first WebSocket connects.
+  websocketConnectionsGauge(metrics);
   app.use(
     inOneLayer(
       securityHeaders,

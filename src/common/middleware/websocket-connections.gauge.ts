@@ -1,5 +1,5 @@
 import type { Gauge } from 'prom-client';
-import { MetricsRegistry } from '../common/metrics/metrics-registry';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 export const WEBSOCKET_CONNECTIONS_ACTIVE = 'molecule_websocket_connections_active';
 
